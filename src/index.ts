@@ -1,0 +1,11 @@
+/**
+ * nogil: Python's concurrency toolkit for Node.js, with real parallelism under it.
+ *
+ * The root re-exports every module: `nogil/subprocess`, `nogil/threading`, `nogil/queue` and
+ * `nogil/native` (see API.md for the Python → TypeScript mapping).
+ *
+ * @module
+ */
+
+export { RuntimeError, ValueError } from './internal/python-errors.js';
+export * from './native/index.js';
