@@ -8,7 +8,7 @@ import { withCode } from '../internal/errors.js';
 import { RuntimeError } from '../internal/python-errors.js';
 import { invalidArgType, outOfRange, SAFE_UINT_RANGE, validateInteger, validateOptions } from '../internal/validate.js';
 import { binding } from './binding.js';
-import { expect, fail, type Shape } from './completions.js';
+import { expect, fail, lastExpected, type Shape } from './completions.js';
 import { type KernelInfo, type KernelName, kernelInfo } from './kernel-table.js';
 
 /** Options of {@link NativePool}. */
@@ -141,7 +141,8 @@ export class NativePool {
     } catch (error) {
       return Promise.reject(error);
     }
-    const { id, promise } = expect(info.result);
+    const id = expect(info.result);
+    const promise = lastExpected<unknown>();
     this.#queued.push(id, info.id, args[0] as number, (args[1] as number | undefined) ?? 0);
     if (this.#queued.length >= FLUSH_AT * TASK_FIELDS) this.#flush();
     else if (!this.#flushScheduled) {
@@ -174,7 +175,8 @@ export class NativePool {
     if (this.#closed) throw closedError();
     // Keep submission order: tasks submitted before this map are queued before it.
     this.#flush();
-    const { id, promise } = expect<unknown[]>(batchShape(info));
+    const id = expect(batchShape(info));
+    const promise = lastExpected<unknown[]>();
     try {
       binding().poolMap(this.#handle, id, info.id, flat);
     } catch (error) {

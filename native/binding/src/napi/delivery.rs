@@ -248,34 +248,39 @@ impl Delivery {
         let mut scalars: Vec<f64> = Vec::new();
         let rest = env.array(0)?;
         let mut rest_len = 0u32;
-        let mut first_error = None;
+        let mut deferreds = Vec::new();
         for Completion { target, payload } in items {
-            let outcome = match target {
-                Target::Deferred(deferred) => settle_deferred(env, deferred, payload),
+            match target {
+                // Settled after the id-addressed ones below: a burst holds the last tasks of a
+                // pool together with its close(), and close() must resolve after them.
+                Target::Deferred(deferred) => deferreds.push((deferred, payload)),
                 Target::Id(id) => match payload {
                     Payload::Number(n) => {
                         scalars.push(id);
                         scalars.push(n);
-                        Ok(())
                     }
                     other => {
                         let entry = id_entry(env, id, other)?;
                         env.set_element(rest, rest_len, entry)?;
                         rest_len += 1;
-                        Ok(())
                     }
                 },
-            };
-            if let Err(e) = outcome {
-                first_error.get_or_insert(e);
             }
         }
         self.settled(env, count);
+        let mut first_error = None;
         if !scalars.is_empty() || rest_len > 0 {
             let state = EnvState::get(env)?;
             if let Some(handler) = state.completion_handler(env)? {
                 let scalars = env.f64_array(scalars.into_iter())?;
-                env.call(handler, &[scalars, rest])?;
+                if let Err(e) = env.call(handler, &[scalars, rest]) {
+                    first_error = Some(e);
+                }
+            }
+        }
+        for (deferred, payload) in deferreds {
+            if let Err(e) = settle_deferred(env, deferred, payload) {
+                first_error.get_or_insert(e);
             }
         }
         first_error.map_or(Ok(()), Err)
