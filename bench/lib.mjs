@@ -1,0 +1,47 @@
+// Shared helpers of the benchmarks: timing, medians, table printing.
+import { cpus } from 'node:os';
+
+/** Runs `fn` (async) `runs` times after `warmup` untimed runs; returns the times in ms. */
+export async function time(fn, { runs = 5, warmup = 1 } = {}) {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  return times;
+}
+
+/** The median of numbers. */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Prints rows as an aligned text table. */
+export function table(rows) {
+  const cols = Object.keys(rows[0]);
+  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (cells) => cells.map((v, i) => String(v).padStart(width[i])).join('  ');
+  console.log(line(cols));
+  for (const r of rows) console.log(line(cols.map((c) => r[c])));
+}
+
+/** A one-line description of this machine. */
+export function machine() {
+  return `${cpus()[0]?.model ?? 'unknown cpu'}, ${cpus().length} cores, node ${process.version}`;
+}
+
+/** Formats a number with thousands separators. */
+export function fmt(n, digits = 0) {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+/** Prints a target check line and remembers whether it held. */
+export function check(results, label, value, op, target) {
+  const ok = op === '>=' ? value >= target : value <= target;
+  results.push({ label, ok });
+  console.log(`  ${ok ? 'PASS' : 'MISS'}  ${label}: ${fmt(value, 2)} (target ${op} ${fmt(target, 2)})`);
+}

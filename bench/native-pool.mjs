@@ -1,0 +1,273 @@
+#!/usr/bin/env node
+// Native pool benchmark: serial JS, serial native, NativePool and piscina (the worker_threads
+// peer), side by side in one run, on (a) the tutorial's 12 gcd pairs, (b) a balanced workload
+// of >= 1 s serial, (c) tiny-task throughput; plus addon load time and RSS stability.
+//
+//   npm run bench:native                 # everything
+//   node --expose-gc bench/native-pool.mjs --json out.json
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { bruteGcd, gcd, js, NativePool } from 'nogil/native';
+import { Piscina } from 'piscina';
+import { check, fmt, machine, median, table, time } from './lib.mjs';
+
+const { values: opts } = parseArgs({
+  options: { json: { type: 'string' }, threads: { type: 'string' }, runs: { type: 'string' } },
+});
+const P = Number(opts.threads ?? availableParallelism());
+const RUNS = Number(opts.runs ?? 5);
+const workerFile = new URL('./workers/js-kernels.mjs', import.meta.url);
+const results = { machine: machine(), threads: P, sections: {} };
+const targets = [];
+
+const tutorial = [
+  [543456, 43523465],
+  [324435212, 23342412],
+  [1232412324, 890789],
+  [7134890, 873490],
+];
+const twelve = [...tutorial, ...tutorial, ...tutorial];
+
+/** The best makespan of indivisible jobs on `p` identical threads (exact branch and bound). */
+function optimalMakespan(jobs, p) {
+  const sorted = [...jobs].sort((a, b) => b - a);
+  const loads = new Array(p).fill(0);
+  let best = Number.POSITIVE_INFINITY;
+  (function place(i) {
+    if (i === sorted.length) {
+      best = Math.min(best, Math.max(...loads));
+      return;
+    }
+    const seen = new Set();
+    for (let k = 0; k < p; k++) {
+      if (seen.has(loads[k])) continue; // equal loads are interchangeable
+      seen.add(loads[k]);
+      if (loads[k] + sorted[i] >= best) continue;
+      loads[k] += sorted[i];
+      place(i + 1);
+      loads[k] -= sorted[i];
+    }
+  })(0);
+  return best;
+}
+
+const pool = new NativePool({ threads: P });
+const piscina = new Piscina({ filename: workerFile.href, minThreads: P, maxThreads: P, idleTimeout: 60_000 });
+await Promise.all(Array.from({ length: P * 2 }, () => piscina.run({ kernel: 'gcd', args: [1, 1] })));
+
+console.log(`nogil native benchmark: ${results.machine}; pool threads = ${P}; median of ${RUNS} runs\n`);
+
+// (a) The tutorial's 12 pairs.
+{
+  console.log("(a) the tutorial's 12 bruteGcd pairs");
+  const perJob = twelve.map(([a, b]) => median([1, 2, 3].map(() => timeSync(() => bruteGcd(a, b)))));
+  const bound = optimalMakespan(perJob, P);
+  const serialJs = median(await time(() => twelve.map(([a, b]) => js.bruteGcd(a, b)), { runs: 3 }));
+  const serialNative = median(await time(() => twelve.map(([a, b]) => bruteGcd(a, b)), { runs: RUNS }));
+  const poolMap = median(await time(() => pool.map('bruteGcd', twelve), { runs: RUNS }));
+  const poolSubmit = median(
+    await time(() => Promise.all(twelve.map(([a, b]) => pool.submit('bruteGcd', a, b))), { runs: RUNS }),
+  );
+  const pisc = median(
+    await time(() => Promise.all(twelve.map((args) => piscina.run({ kernel: 'bruteGcd', args }))), { runs: 3 }),
+  );
+  const rows = [
+    ['serial JS', 1, serialJs],
+    ['serial native', 1, serialNative],
+    ['NativePool.map', P, poolMap],
+    ['NativePool.submit', P, poolSubmit],
+    ['piscina (JS kernel)', P, pisc],
+  ].map(([backend, workers, ms]) => ({
+    backend,
+    workers,
+    'median ms': fmt(ms, 1),
+    'vs serial native': `${fmt(serialNative / ms, 2)}x`,
+    'vs bound': `${fmt(ms / bound, 3)}`,
+  }));
+  table(rows);
+  console.log(
+    `  makespan bound on ${P} threads: ${fmt(bound, 1)} ms (best split of the measured per-pair times;` +
+      ` largest pair ${fmt(Math.max(...perJob), 1)} ms, sum ${fmt(
+        perJob.reduce((s, x) => s + x, 0),
+        1,
+      )} ms)`,
+  );
+  check(targets, 'NativePool.map / makespan bound (12 pairs)', poolMap / bound, '<=', 1.05);
+  results.sections.tutorial = { bound, serialJs, serialNative, poolMap, poolSubmit, piscina: pisc };
+  console.log();
+}
+
+function timeSync(fn) {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+}
+
+// (b) A balanced workload of at least one second serial: equal-cost bruteGcd(a, a + 1) calls.
+{
+  const probe = 2_000_000;
+  const probeMs = median([1, 2, 3].map(() => timeSync(() => bruteGcd(probe, probe + 1))));
+  const a = Math.round((probe * 60) / probeMs); // about 60 ms per call
+  const count = Math.max(4 * P, Math.ceil(1200 / 60 / P) * P);
+  const inputs = Array.from({ length: count }, (_, i) => [a + 2 * i, a + 2 * i + 1]);
+  console.log(`(b) balanced workload: ${count} x bruteGcd(a, a + 1), a ~ ${fmt(a)} (about 60 ms each)`);
+  const serialNative = median(await time(() => inputs.map(([x, y]) => bruteGcd(x, y)), { runs: 3, warmup: 0 }));
+  const serialJs = median(await time(() => inputs.map(([x, y]) => js.bruteGcd(x, y)), { runs: 1, warmup: 0 }));
+  const poolMap = median(await time(() => pool.map('bruteGcd', inputs), { runs: RUNS, warmup: 0 }));
+  const poolSubmit = median(
+    await time(() => Promise.all(inputs.map(([x, y]) => pool.submit('bruteGcd', x, y))), { runs: 3, warmup: 0 }),
+  );
+  const pisc = median(
+    await time(() => Promise.all(inputs.map((args) => piscina.run({ kernel: 'bruteGcd', args }))), {
+      runs: 1,
+      warmup: 0,
+    }),
+  );
+  table(
+    [
+      ['serial JS', 1, serialJs],
+      ['serial native', 1, serialNative],
+      ['NativePool.map', P, poolMap],
+      ['NativePool.submit', P, poolSubmit],
+      ['piscina (JS kernel)', P, pisc],
+    ].map(([backend, workers, ms]) => ({
+      backend,
+      workers,
+      'median ms': fmt(ms, 1),
+      'vs serial native': `${fmt(serialNative / ms, 2)}x`,
+    })),
+  );
+  check(
+    targets,
+    `NativePool.map speed-up on ${P} threads (balanced)`,
+    serialNative / poolMap,
+    '>=',
+    P >= 2 ? 1.95 : 0.95,
+  );
+  results.sections.balanced = { count, a, serialJs, serialNative, poolMap, poolSubmit, piscina: pisc };
+  console.log();
+}
+
+// (c) Tiny tasks: per-task submit, batched map and piscina, in tasks (items) per second.
+{
+  console.log('(c) tiny tasks: gcd(i, 12)');
+  const N = 100_000;
+  const submitMs = median(
+    await time(
+      async () => {
+        const ps = new Array(N);
+        for (let i = 0; i < N; i++) ps[i] = pool.submit('gcd', i, 12);
+        await Promise.all(ps);
+      },
+      { runs: RUNS, warmup: 2 },
+    ),
+  );
+  const PN = 20_000;
+  const piscinaMs = median(
+    await time(
+      async () => {
+        const ps = new Array(PN);
+        for (let i = 0; i < PN; i++) ps[i] = piscina.run({ kernel: 'gcd', args: [i, 12] });
+        await Promise.all(ps);
+      },
+      { runs: 3 },
+    ),
+  );
+  const M = 1_000_000;
+  const flat = new Uint32Array(2 * M);
+  const tuples = new Array(M);
+  for (let i = 0; i < M; i++) {
+    flat[2 * i] = i;
+    flat[2 * i + 1] = 12;
+    tuples[i] = [i, 12];
+  }
+  const mapFlatMs = median(await time(() => pool.map('gcd', flat), { runs: RUNS }));
+  const mapTuplesMs = median(await time(() => pool.map('gcd', tuples), { runs: RUNS }));
+  const loopMs = median(
+    await time(
+      () => {
+        const out = new Array(M);
+        for (let i = 0; i < M; i++) out[i] = gcd(flat[2 * i], flat[2 * i + 1]);
+        return out;
+      },
+      { runs: RUNS },
+    ),
+  );
+  const perSec = (n, ms) => (n / ms) * 1000;
+  const piscinaRate = perSec(PN, piscinaMs);
+  table(
+    [
+      ['NativePool.submit', N, submitMs],
+      ['piscina.run', PN, piscinaMs],
+      ['NativePool.map (Uint32Array)', M, mapFlatMs],
+      ['NativePool.map (tuples)', M, mapTuplesMs],
+      ['sync loop of native gcd()', M, loopMs],
+    ].map(([backend, n, ms]) => ({
+      backend,
+      tasks: fmt(n),
+      'median ms': fmt(ms, 1),
+      'tasks/s': fmt(perSec(n, ms)),
+      'vs piscina': `${fmt(perSec(n, ms) / piscinaRate, 1)}x`,
+    })),
+  );
+  check(targets, 'submit tasks/s vs piscina', perSec(N, submitMs) / piscinaRate, '>=', 25);
+  check(targets, 'map (1M, typed array) items/s vs piscina', perSec(M, mapFlatMs) / piscinaRate, '>=', 150);
+  check(targets, 'map (1M, typed array) vs sync native loop', loopMs / mapFlatMs, '>=', 0.8);
+  check(targets, 'map (1M, tuples) vs sync native loop', loopMs / mapTuplesMs, '>=', 0.8);
+  results.sections.tiny = { submitMs, N, piscinaMs, PN, mapFlatMs, mapTuplesMs, loopMs, M };
+  console.log();
+}
+
+// (d) Addon load time, and a process that only loaded the addon exits at once.
+{
+  console.log('(d) addon load and process exit');
+  const child = (src) => {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', src], { encoding: 'utf8' });
+    return { ms: performance.now() - t, out: r.stdout.trim() };
+  };
+  const base = median([1, 2, 3, 4, 5].map(() => child('').ms));
+  const loads = [1, 2, 3, 4, 5].map(() =>
+    child("const m = await import('nogil/native'); m.gcd(1, 2); console.log(m.nativeLoadInfo().loadMs)"),
+  );
+  const loadMs = median(loads.map((l) => Number(l.out)));
+  const wall = median(loads.map((l) => l.ms));
+  console.log(`  addon load (require of the .node file, in-process): ${fmt(loadMs, 2)} ms`);
+  console.log(
+    `  node process that imports nogil/native and calls gcd: ${fmt(wall, 0)} ms vs empty node ${fmt(base, 0)} ms`,
+  );
+  check(targets, 'addon load ms', loadMs, '<=', 20);
+  results.sections.load = { loadMs, wall, base };
+  console.log();
+}
+
+// (e) RSS across 10 rounds of 100k submits.
+{
+  console.log('(e) RSS across 10 rounds of 100k submits');
+  const rss = [];
+  for (let round = 0; round < 10; round++) {
+    const ps = new Array(100_000);
+    for (let i = 0; i < ps.length; i++) ps[i] = pool.submit('gcd', i, 12);
+    await Promise.all(ps);
+    globalThis.gc?.();
+    rss.push(process.memoryUsage().rss / 2 ** 20);
+  }
+  const steady = rss.slice(2);
+  const mean = steady.reduce((s, x) => s + x, 0) / steady.length;
+  const spread = Math.max(...steady.map((x) => Math.abs(x / mean - 1)));
+  console.log(
+    `  RSS MiB per round: ${rss.map((x) => fmt(x, 0)).join(', ')}${globalThis.gc ? '' : ' (run with --expose-gc)'}`,
+  );
+  check(targets, 'RSS max deviation from mean, rounds 3-10 (%)', spread * 100, '<=', 5);
+  results.sections.rss = { rss };
+  console.log();
+}
+
+await pool.close();
+await piscina.destroy();
+const missed = targets.filter((t) => !t.ok);
+console.log(missed.length === 0 ? 'all targets met' : `targets missed: ${missed.map((t) => t.label).join('; ')}`);
+results.targets = targets;
+if (opts.json) writeFileSync(opts.json, JSON.stringify(results, null, 2));
