@@ -66,6 +66,12 @@ class Collector {
     return this.#chunks[0]!;
   }
 
+  /** Drops the collected bytes (once the caller keeps the final result). */
+  clear(): void {
+    this.#chunks = [];
+    this.#length = 0;
+  }
+
   /** Python's partial output in TimeoutExpired: the bytes so far, or null when none. */
   partial(): Buffer | null {
     return this.#length === 0 ? null : this.bytes();
@@ -123,11 +129,15 @@ export class Communication {
     return [this.#out?.partial() ?? null, this.#err?.partial() ?? null];
   }
 
-  /** The final `[stdout, stderr]`: null for a stream that was not a pipe, decoded in text mode. */
+  /**
+   * The final `[stdout, stderr]`: null for a stream that was not a pipe, decoded in text mode.
+   * Call once: the collectors let go of their bytes (the Popen keeps the result).
+   */
   result(encoding: BufferEncoding | null): [Output | null, Output | null] {
     const finish = (collector: Collector | null): Output | null => {
       if (!collector) return null;
       const data = collector.bytes();
+      collector.clear();
       return encoding ? decodeOutput(data, encoding) : data;
     };
     return [finish(this.#out), finish(this.#err)];

@@ -10,6 +10,15 @@ export type Output = Buffer | string;
 /** A command as Python stores it: the string or the argument list the caller gave. */
 export type Cmd = string | readonly string[];
 
+/**
+ * Registers a nogil error class and names its prototype too (as `TypeError.prototype.name` is),
+ * so an error revived from the wire form without an own `name` still reads as its class.
+ */
+function declare<C extends new (...args: never[]) => NogilError>(name: string, cls: C): void {
+  registerError(name, cls);
+  Object.defineProperty(cls.prototype, 'name', { value: name, enumerable: false, writable: true, configurable: true });
+}
+
 /** Python's `subprocess.SubprocessError`: the base class of this module's errors. */
 export class SubprocessError extends NogilError {
   constructor(message?: string, options?: { cause?: unknown }) {
@@ -17,7 +26,7 @@ export class SubprocessError extends NogilError {
     if (this.code === undefined) withCode(this, 'ERR_SUBPROCESS');
   }
 }
-registerError('SubprocessError', SubprocessError);
+declare('SubprocessError', SubprocessError);
 
 /** CPython's `CalledProcessError.__str__`, including its `died with <Signals.X: N>.` form. */
 function calledMessage(returncode: number, cmd: Cmd): string {
@@ -68,7 +77,7 @@ export class CalledProcessError extends SubprocessError {
     this.output = value;
   }
 }
-registerError('CalledProcessError', CalledProcessError);
+declare('CalledProcessError', CalledProcessError);
 
 /**
  * Python's `subprocess.TimeoutExpired`: a timeout (in milliseconds) expired while waiting for a
@@ -105,7 +114,7 @@ export class TimeoutExpired extends SubprocessError {
     this.output = value;
   }
 }
-registerError('TimeoutExpired', TimeoutExpired);
+declare('TimeoutExpired', TimeoutExpired);
 
 /**
  * The rejection of an aborted `run` / `wait` / `communicate`: shaped like Node's own AbortError

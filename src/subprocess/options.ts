@@ -280,6 +280,10 @@ function validateStdio(value: unknown, name: string, handoffs: Readable[]): Node
       if (popenOutputs.has(value as Readable)) handoffs.push(value as Readable);
       return value as StdioStream;
     }
+    if (typeof (value as { pipe?: unknown }).pipe === 'function' || 'fd' in value) {
+      // e.g. fs.createWriteStream() before its 'open' event: no descriptor to give the child yet.
+      throw invalidArgValue(name, value, 'is a stream without a file descriptor (yet)');
+    }
   }
   throw invalidArgValue(name, value, 'must be PIPE, DEVNULL, a file descriptor, a stream or null');
 }

@@ -84,6 +84,7 @@ describe('timeouts', () => {
     // Warm up so lazily opened fds (e.g. /dev/null for DEVNULL) exist before counting.
     await run(['true'], { captureOutput: true, input: 'x' });
     const fdsBefore = fdCount();
+    expect(childrenOf()).toEqual([]);
     const kinds = [
       () => run(['sleep', '10'], { timeout: 5, captureOutput: true }),
       () => run(['sh', '-c', 'echo out; echo err >&2'], { captureOutput: true }),

@@ -1,6 +1,6 @@
 // The error classes (Python's hierarchy, messages and fields, cross-copy instanceof) and bad
 // input: every mistake gets a clear error and leaves nothing running.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -76,6 +76,24 @@ describe('error classes', () => {
     expect(error.timeout).toBe(250);
     expect(error.stdout?.toString()).toBe('so far');
     expect(error.stderr).toBeNull();
+  });
+
+  it('survive the wire form used to cross threads and processes (fields, class, hierarchy)', async () => {
+    // nogil's internal wire format (src/internal/errors.ts): what executors post between realms.
+    const wire = (await import(new URL('../../dist/internal/errors.js', import.meta.url).href)) as {
+      toWire(error: unknown): unknown;
+      fromWire(wire: unknown): Error;
+    };
+    const original = new CalledProcessError(2, ['make'], 'out', 'err');
+    const revived = wire.fromWire(structuredClone(wire.toWire(original))) as CalledProcessError;
+    expect(revived).toBeInstanceOf(CalledProcessError);
+    expect(revived).toBeInstanceOf(SubprocessError);
+    expect(revived).toMatchObject({ name: 'CalledProcessError', returncode: 2, cmd: ['make'], output: 'out' });
+    expect(revived.stdout).toBe('out');
+    expect(revived.message).toBe(original.message);
+    const timeout = wire.fromWire(structuredClone(wire.toWire(new TimeoutExpired(['x'], 5)))) as TimeoutExpired;
+    expect(timeout).toBeInstanceOf(TimeoutExpired);
+    expect(timeout.timeout).toBe(5);
   });
 
   describe('across package copies', () => {
@@ -226,6 +244,9 @@ describe('bad input: a clear error, nothing left running', () => {
     await expect(run(['true'], { stdout: {} as unknown as number })).rejects.toMatchObject({
       code: 'ERR_INVALID_ARG_VALUE',
     });
+    const unopened = createWriteStream('/dev/null');
+    await expect(run(['true'], { stdout: unopened })).rejects.toThrow('without a file descriptor');
+    unopened.destroy();
     await expect(run(['true'], { encoding: 'klingon' })).rejects.toMatchObject({ code: 'ERR_UNKNOWN_ENCODING' });
     await expect(run(['true'], { check: 'yes' as unknown as boolean })).rejects.toMatchObject({
       code: 'ERR_INVALID_ARG_TYPE',

@@ -87,6 +87,21 @@ describe('Popen basics', () => {
     expect(await p.wait()).toBe(-15);
   });
 
+  it('wait() with a timeout beyond setTimeout’s 24.8-day limit does not fire early', async () => {
+    const p = new Popen(['sleep', '10']);
+    const waiting = p.wait(2 ** 31 + 1000);
+    const early = await Promise.race([
+      waiting.then(
+        () => 'settled',
+        () => 'settled',
+      ),
+      new Promise((resolve) => setTimeout(resolve, 100, 'pending')),
+    ]);
+    expect(early).toBe('pending');
+    p.kill();
+    expect(await waiting).toBe(-9);
+  });
+
   it('wait(0) on a running child times out at once', async () => {
     const p = new Popen(['sleep', '10']);
     await expect(p.wait(0)).rejects.toBeInstanceOf(TimeoutExpired);

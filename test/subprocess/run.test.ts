@@ -1,6 +1,7 @@
 // run(): Python's defaults and edge cases on real processes (check, captureOutput, input,
 // text/encoding, cwd, env, shell, stderr=STDOUT, signals, CompletedProcess).
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { closeSync, createWriteStream, mkdtempSync, openSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -197,6 +198,28 @@ describe('run', () => {
     expect(cp.stderr).toBeNull();
     const both = await run(['sh', '-c', 'echo out; echo err >&2'], { stdout: DEVNULL, stderr: STDOUT });
     expect(both.stdout).toBeNull();
+  });
+
+  it('redirects to and from file descriptors and opened streams', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nogil-fd-'));
+    const path = join(dir, 'out.txt');
+    try {
+      const fd = openSync(path, 'w');
+      await run(['sh', '-c', 'echo to-fd; echo err-to-fd >&2'], { stdout: fd, stderr: STDOUT });
+      closeSync(fd);
+      expect(readFileSync(path, 'utf8')).toBe('to-fd\nerr-to-fd\n');
+      const rfd = openSync(path, 'r');
+      const cat = await run(['cat'], { stdin: rfd, stdout: PIPE, text: true });
+      closeSync(rfd);
+      expect(cat.stdout).toBe('to-fd\nerr-to-fd\n');
+      const stream = createWriteStream(path);
+      await once(stream, 'open');
+      await run(['echo', 'to-stream'], { stdout: stream });
+      await new Promise((resolve) => stream.end(resolve));
+      expect(readFileSync(path, 'utf8')).toBe('to-stream\n');
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 
   it('reports death by signal as a negative returncode (-9, -15)', async () => {
