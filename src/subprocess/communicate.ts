@@ -10,8 +10,8 @@
 // so the final result holds everything read across all calls.
 import { finished, type Readable, type Writable } from 'node:stream';
 import type { Output } from './errors.js';
-import { decodeOutput } from './options.js';
 import { releasePipe } from './pipes.js';
+import { decodeOutput } from './text.js';
 
 /** Accumulates one output stream's chunks; concatenates once, at the end. */
 class Collector {

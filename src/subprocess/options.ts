@@ -16,6 +16,7 @@ import {
 import { DEVNULL, PIPE, STDOUT } from './constants.js';
 import { fdOf, popenOutputs } from './pipes.js';
 import { buildArgv, cwdError, findProgramError, mergeStderrArgv } from './shell.js';
+import { textEncoding } from './text.js';
 
 /** A command: an argument list (`['ls', '-l']`), or with `shell: true` a shell command line. */
 export type Args = string | readonly string[];
@@ -194,43 +195,6 @@ export function validateInput(value: unknown, name = 'input'): string | Uint8Arr
   throw invalidArgType(name, 'of type string or an instance of Buffer, TypedArray, or DataView', value);
 }
 
-/** Encodes `input` for the child's stdin (strings with the text encoding, else UTF-8). */
-export function inputBytes(input: string | Uint8Array | null, encoding: BufferEncoding | null): Buffer | null {
-  if (input === null) return null;
-  if (typeof input === 'string') return Buffer.from(input, encoding ?? 'utf8');
-  return Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-}
-
-/** Python codec names that Node spells differently. */
-const encodingAliases: Record<string, BufferEncoding> = {
-  'utf-8': 'utf8',
-  u8: 'utf8',
-  'latin-1': 'latin1',
-  'iso-8859-1': 'latin1',
-  'iso8859-1': 'latin1',
-  l1: 'latin1',
-  'us-ascii': 'ascii',
-  'utf-16-le': 'utf16le',
-  'utf-16le': 'utf16le',
-};
-
-/** The text-mode encoding selected by `text` / `encoding`, or null for bytes. */
-export function textEncoding(text: unknown, encoding: unknown): BufferEncoding | null {
-  const isText = optionalBoolean(text, 'options.text');
-  if (encoding === undefined || encoding === null) return isText ? 'utf8' : null;
-  if (typeof encoding !== 'string') throw invalidArgType('options.encoding', 'of type string', encoding);
-  const key = encoding.toLowerCase().replaceAll('_', '-');
-  const mapped = encodingAliases[key] ?? (Buffer.isEncoding(key) ? key : undefined);
-  if (!mapped) throw withCode(new TypeError(`Unknown encoding: ${encoding}`), 'ERR_UNKNOWN_ENCODING');
-  return mapped;
-}
-
-/** Decodes a child's output in text mode, with Python's universal newlines (\r\n, \r -> \n). */
-export function decodeOutput(data: Buffer, encoding: BufferEncoding): string {
-  const text = data.toString(encoding);
-  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
-}
-
 function validateCwd(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   let cwd: string;
@@ -333,43 +297,5 @@ export function planSpawn(rawArgs: unknown, rawOptions: unknown, known: readonly
     encoding,
     handoffs,
     preSpawnError,
-  };
-}
-
-/** `run` / `runSync` options split into Popen's and run's own, with Python's conflict checks. */
-export interface PreparedRun {
-  readonly popenOptions: PopenOptions;
-  readonly input: string | Uint8Array | null;
-  readonly timeout: number | null;
-  readonly check: boolean;
-  readonly signal: AbortSignal | undefined;
-}
-
-/** Validates run options: `input` vs `stdin`, `captureOutput` vs `stdout`/`stderr` are ValueErrors. */
-export function prepareRun(rawOptions: unknown): PreparedRun {
-  const options = validateOptions(rawOptions as RunOptions | undefined) as Record<string, unknown>;
-  validateKnownKeys(options, RUN_KEYS);
-  const { input: rawInput, captureOutput, timeout, check, signal, ...rest } = options;
-  const popenOptions: Record<string, unknown> = rest;
-  const input = validateInput(rawInput);
-  if (input !== null) {
-    if (rest.stdin !== undefined && rest.stdin !== null) {
-      throw new ValueError('stdin and input arguments may not both be used.');
-    }
-    popenOptions.stdin = PIPE;
-  }
-  if (optionalBoolean(captureOutput, 'options.captureOutput')) {
-    if ((rest.stdout !== undefined && rest.stdout !== null) || (rest.stderr !== undefined && rest.stderr !== null)) {
-      throw new ValueError('stdout and stderr arguments may not be used with captureOutput.');
-    }
-    popenOptions.stdout = PIPE;
-    popenOptions.stderr = PIPE;
-  }
-  return {
-    popenOptions: popenOptions as PopenOptions,
-    input,
-    timeout: validateTimeout(timeout, 'options.timeout'),
-    check: optionalBoolean(check, 'options.check'),
-    signal: validateSignal(signal, 'options.signal'),
   };
 }

@@ -9,7 +9,6 @@ import { abortError, TimeoutExpired } from './errors.js';
 import { pyValueRepr } from './format.js';
 import {
   type Args,
-  inputBytes,
   type OutputOf,
   type PopenOptions,
   planSpawn,
@@ -22,6 +21,7 @@ import {
 import { holdPipe, popenOutputs } from './pipes.js';
 import { cwdError } from './shell.js';
 import { killQuietly, returncodeOf, SIGKILL, signalNumber } from './signals.js';
+import { inputBytes } from './text.js';
 import { type LongTimer, setLongTimeout } from './timers.js';
 
 /** Internal: kill the child (its process group with startNewSession) and reap it. */

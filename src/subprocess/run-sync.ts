@@ -8,19 +8,12 @@ import {
 } from 'node:child_process';
 import { CompletedProcess } from './completed-process.js';
 import { abortError, CalledProcessError, type Output, TimeoutExpired } from './errors.js';
-import {
-  type Args,
-  decodeOutput,
-  inputBytes,
-  type NodeStdio,
-  type OutputOf,
-  planSpawn,
-  prepareRun,
-  type RunOptions,
-} from './options.js';
+import { type Args, type NodeStdio, type OutputOf, planSpawn, type RunOptions } from './options.js';
 import { fdOf } from './pipes.js';
+import { prepareRun } from './run-options.js';
 import { cwdError } from './shell.js';
 import { killQuietly, returncodeOf, SIGKILL } from './signals.js';
+import { decodeOutput, inputBytes } from './text.js';
 
 /** spawnSync takes no stream objects (Node aborts on them): pass their file descriptors. */
 function syncStdio(entry: NodeStdio): NodeStdio {

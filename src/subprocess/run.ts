@@ -11,13 +11,13 @@ import {
   CALL_KEYS,
   type CallOptions,
   type OutputOf,
-  prepareRun,
   type RunOptions,
-  textEncoding,
   validateSignal,
   validateTimeout,
 } from './options.js';
 import { kClosePipes, kKillAndReap, Popen } from './popen.js';
+import { prepareRun } from './run-options.js';
+import { textEncoding } from './text.js';
 
 /** Options of `checkOutput`: run's, less `stdout` and `check` (which it sets). */
 export type CheckOutputOptions = Omit<RunOptions, 'stdout' | 'check'>;
