@@ -1,0 +1,301 @@
+// Option types and their validation: turns Python-shaped options into a `SpawnPlan` for
+// child_process, with Python's errors for Python's mistakes (ValueError) and Node's for Node's
+// (TypeError ERR_INVALID_ARG_TYPE / ERR_INVALID_ARG_VALUE).
+import type { StdioNull, StdioPipe } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { withCode } from '../internal/errors.js';
+import { ValueError } from '../internal/python-errors.js';
+import {
+  invalidArgType,
+  invalidArgValue,
+  validateAbortSignal,
+  validateKnownKeys,
+  validateOptions,
+} from '../internal/validate.js';
+import { DEVNULL, PIPE, STDOUT } from './constants.js';
+import { fdOf, popenOutputs } from './pipes.js';
+import { buildArgv, cwdError, findProgramError, mergeStderrArgv } from './shell.js';
+import { textEncoding } from './text.js';
+
+/** A command: an argument list (`['ls', '-l']`), or with `shell: true` a shell command line. */
+export type Args = string | readonly string[];
+
+/** A stream with a file descriptor (a socket, pipe, another Popen's `stdout`) or `{ fd }`. */
+export type StdioStream = Readable | Writable | { readonly fd: number };
+
+/** `stdin` / `stdout`: `PIPE`, `DEVNULL`, a file descriptor, a stream, or `null` to inherit. */
+export type StdioOption = typeof PIPE | typeof DEVNULL | number | StdioStream | null | undefined;
+
+/** `stderr`: as `StdioOption`, or `STDOUT` to share the child's stdout fd. */
+export type StderrOption = StdioOption | typeof STDOUT;
+
+/** Options of `new Popen(args, options)` (Python's Popen keyword arguments, camelCased). */
+export interface PopenOptions {
+  /** The child's standard input (default: inherited). May be another Popen's `stdout`. */
+  readonly stdin?: StdioOption;
+  /** The child's standard output (default: inherited). */
+  readonly stdout?: StdioOption;
+  /** The child's standard error (default: inherited); `STDOUT` merges it into stdout. */
+  readonly stderr?: StderrOption;
+  /** The working directory of the child. */
+  readonly cwd?: string | URL | null;
+  /** The child's whole environment (replaces, not extends, `process.env`). */
+  readonly env?: Readonly<Record<string, string | undefined>> | null;
+  /** Text mode: outputs are strings decoded as UTF-8 with universal newlines. */
+  readonly text?: boolean | null;
+  /** Text mode with this encoding (`'utf-8'`, `'latin-1'`, any Node encoding name). */
+  readonly encoding?: string | null;
+  /** Run `args` through `/bin/sh -c` (default false: arguments are never re-parsed). */
+  readonly shell?: boolean | null;
+  /** Run the child in a new session (`setsid()`), so it leads its own process group. */
+  readonly startNewSession?: boolean | null;
+}
+
+/** Options of `run` / `runSync` (Python's `run()` keyword arguments, camelCased). */
+export interface RunOptions extends PopenOptions {
+  /** Bytes or text written to the child's stdin, which is then closed. */
+  readonly input?: string | ArrayBufferView | null;
+  /** Capture stdout and stderr (`stdout: PIPE, stderr: PIPE`). */
+  readonly captureOutput?: boolean | null;
+  /** Milliseconds before the child is killed and `TimeoutExpired` is raised. */
+  readonly timeout?: number | null;
+  /** Raise `CalledProcessError` when the exit status is non-zero. */
+  readonly check?: boolean | null;
+  /** Cancels the run: the child is killed and reaped, the promise rejects with an AbortError. */
+  readonly signal?: AbortSignal | null;
+}
+
+/** Options of `call` / `checkCall`: Popen's, plus `timeout` (ms) and `signal`. */
+export interface CallOptions extends PopenOptions {
+  /** Milliseconds before the child is killed and `TimeoutExpired` is raised. */
+  readonly timeout?: number | null;
+  /** Cancels the wait: the child is killed and reaped, the promise rejects with an AbortError. */
+  readonly signal?: AbortSignal | null;
+}
+
+/** Options of `wait` / `communicate` given as an object. */
+export interface WaitOptions {
+  /** Milliseconds to wait before `TimeoutExpired` (the child is left running). */
+  readonly timeout?: number | null;
+  /** Cancels the wait: the child is killed and reaped, the promise rejects with an AbortError. */
+  readonly signal?: AbortSignal | null;
+}
+
+/** The output type an options object selects: `string` in text mode, else `Buffer`. */
+export type OutputOf<O> = O extends { readonly text: true }
+  ? string
+  : O extends { readonly encoding: string }
+    ? string
+    : O extends { readonly text?: false | null | undefined; readonly encoding?: null | undefined }
+      ? Buffer
+      : Buffer | string;
+
+export const POPEN_KEYS = [
+  'stdin',
+  'stdout',
+  'stderr',
+  'cwd',
+  'env',
+  'text',
+  'encoding',
+  'shell',
+  'startNewSession',
+] as const;
+export const RUN_KEYS = [...POPEN_KEYS, 'input', 'captureOutput', 'timeout', 'check', 'signal'] as const;
+export const CALL_KEYS = [...POPEN_KEYS, 'timeout', 'signal'] as const;
+
+/** One stdio entry as child_process takes it. */
+export type NodeStdio = StdioPipe | StdioNull | number | StdioStream;
+
+/** Everything needed to start the child, computed (and validated) before starting it. */
+export interface SpawnPlan {
+  /** `args` as the caller gave them (Python's `Popen.args`). */
+  readonly args: Args;
+  /** The program child_process runs, and its arguments. */
+  readonly file: string;
+  readonly fileArgs: string[];
+  readonly cwd: string | undefined;
+  readonly env: Record<string, string> | undefined;
+  readonly detached: boolean;
+  readonly stdio: [NodeStdio, NodeStdio, NodeStdio];
+  /** The text-mode encoding, or null for bytes. */
+  readonly encoding: BufferEncoding | null;
+  /** Another Popen's output streams given as stdio: the parent's copies close after the spawn. */
+  readonly handoffs: Readable[];
+  /** A spawn error already known (from the stderr=STDOUT pre-check), reported like Node's. */
+  readonly preSpawnError: Error | null;
+}
+
+/** An optional boolean (Python's flags also take None). */
+export function optionalBoolean(value: unknown, name: string): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean') throw invalidArgType(name, 'of type boolean', value);
+  return value;
+}
+
+/** Rejects NUL bytes (Python: `ValueError: embedded null byte`). */
+function checkNul(value: string, name: string): void {
+  if (value.includes('\0')) {
+    throw withCode(
+      new ValueError(`The ${name.includes('.') ? 'property' : 'argument'} '${name}' has an embedded null byte`),
+      'ERR_INVALID_ARG_VALUE',
+    );
+  }
+}
+
+/** Validates `args` and returns a copy as Python keeps it (a string or an array). */
+export function validateArgs(args: unknown): Args {
+  if (typeof args === 'string') {
+    checkNul(args, 'args');
+    return args;
+  }
+  if (!Array.isArray(args)) throw invalidArgType('args', 'of type string or an array of strings', args);
+  if (args.length === 0) {
+    throw withCode(new ValueError("The argument 'args' must not be empty"), 'ERR_INVALID_ARG_VALUE');
+  }
+  const copy: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg: unknown = args[i];
+    if (typeof arg !== 'string') throw invalidArgType(`args[${i}]`, 'of type string', arg);
+    checkNul(arg, `args[${i}]`);
+    copy.push(arg);
+  }
+  return Object.freeze(copy);
+}
+
+/**
+ * A timeout in milliseconds: `null` (no limit) for undefined, null and Infinity; negative or NaN
+ * is a `ValueError` (code ERR_OUT_OF_RANGE), as for every nogil timeout.
+ */
+export function validateTimeout(value: unknown, name = 'timeout'): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (Number.isNaN(value) || value < 0) {
+    throw withCode(
+      new ValueError(`The value of "${name}" must be a non-negative number of milliseconds. Received ${value}`),
+      'ERR_OUT_OF_RANGE',
+    );
+  }
+  return value === Number.POSITIVE_INFINITY ? null : value;
+}
+
+/** An optional AbortSignal. */
+export function validateSignal(value: unknown, name = 'signal'): AbortSignal | undefined {
+  if (value === null || value === undefined) return undefined;
+  validateAbortSignal(value, name);
+  return value as AbortSignal;
+}
+
+/** Python's `input`: a string, bytes-like, or null/undefined for none. */
+export function validateInput(value: unknown, name = 'input'): string | Uint8Array | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return value;
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  throw invalidArgType(name, 'of type string or an instance of Buffer, TypedArray, or DataView', value);
+}
+
+function validateCwd(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  let cwd: string;
+  if (typeof value === 'string') cwd = value;
+  else if (value instanceof URL) cwd = fileURLToPath(value);
+  else throw invalidArgType('options.cwd', 'of type string or an instance of URL', value);
+  checkNul(cwd, 'options.cwd');
+  return cwd;
+}
+
+function validateEnv(value: unknown): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalidArgType('options.env', 'of type object', value);
+  const env: Record<string, string> = {};
+  for (const [key, val] of Object.entries(value)) {
+    if (val === undefined) continue;
+    if (typeof val !== 'string') throw invalidArgType(`options.env.${key}`, 'of type string', val);
+    if (key === '' || key.includes('=')) {
+      throw withCode(new ValueError(`illegal environment variable name: '${key}'`), 'ERR_INVALID_ARG_VALUE');
+    }
+    checkNul(key, `options.env.${key}`);
+    checkNul(val, `options.env.${key}`);
+    env[key] = val;
+  }
+  return env;
+}
+
+/** One of stdin/stdout/stderr as child_process takes it ('stdout' marks stderr=STDOUT). */
+function validateStdio(value: unknown, name: string, handoffs: Readable[]): NodeStdio | 'stdout' {
+  if (value === undefined || value === null) return 'inherit';
+  if (value === PIPE) return 'pipe';
+  if (value === DEVNULL) return 'ignore';
+  if (value === STDOUT) {
+    if (name === 'options.stderr') return 'stdout';
+    throw invalidArgValue(name, value, 'cannot be STDOUT (only stderr can)');
+  }
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value) || value < 0) {
+      throw invalidArgValue(name, value, 'must be PIPE, DEVNULL, a file descriptor, a stream or null');
+    }
+    return value;
+  }
+  if (typeof value === 'object') {
+    const stream = value as { destroyed?: boolean; _handle?: unknown; handle?: unknown };
+    if (stream.destroyed === true) throw invalidArgValue(name, value, 'is a closed stream');
+    if (stream._handle || stream.handle || fdOf(value) !== undefined) {
+      if (popenOutputs.has(value as Readable)) handoffs.push(value as Readable);
+      return value as StdioStream;
+    }
+    if (typeof (value as { pipe?: unknown }).pipe === 'function' || 'fd' in value) {
+      // e.g. fs.createWriteStream() before its 'open' event: no descriptor to give the child yet.
+      throw invalidArgValue(name, value, 'is a stream without a file descriptor (yet)');
+    }
+  }
+  throw invalidArgValue(name, value, 'must be PIPE, DEVNULL, a file descriptor, a stream or null');
+}
+
+/** Validates Popen options (against `known` keys) and plans the spawn. */
+export function planSpawn(rawArgs: unknown, rawOptions: unknown, known: readonly string[] = POPEN_KEYS): SpawnPlan {
+  const options = validateOptions(rawOptions as PopenOptions | undefined) as Record<string, unknown>;
+  validateKnownKeys(options, known);
+  const args = validateArgs(rawArgs);
+  const shell = optionalBoolean(options.shell, 'options.shell');
+  const detached = optionalBoolean(options.startNewSession, 'options.startNewSession');
+  const encoding = textEncoding(options.text, options.encoding);
+  const cwd = validateCwd(options.cwd);
+  const env = validateEnv(options.env);
+  const handoffs: Readable[] = [];
+  const stdin = validateStdio(options.stdin, 'options.stdin', handoffs) as NodeStdio;
+  const stdout = validateStdio(options.stdout, 'options.stdout', handoffs) as NodeStdio;
+  let stderr = validateStdio(options.stderr, 'options.stderr', handoffs);
+  let argv = buildArgv(args, shell);
+  let preSpawnError: Error | null = null;
+  if (stderr === 'stdout') {
+    if (stdout === 'pipe') {
+      // child_process cannot make one pipe the child's fd 1 and fd 2, and merging two pipes in
+      // JS would reorder the output; so a tiny /bin/sh wrapper dup2()s 2>&1 and execs the
+      // program in place (same pid, arguments untouched). Node's ENOENT/EACCES checks are
+      // redone here so a missing program still rejects with Node's error, not exit status 127.
+      preSpawnError = cwdError(cwd, argv) ?? findProgramError(argv, cwd, env);
+      argv = mergeStderrArgv(argv);
+      stderr = 'ignore';
+    } else if (stdout === 'inherit') {
+      stderr = 1; // the child's stdout is ours, so its stderr goes to our fd 1 too
+    } else {
+      stderr = stdout; // DEVNULL, an fd or a stream: the same target
+    }
+  }
+  // Node refuses an empty program name with a TypeError; execvp() (and Python) report EACCES.
+  if (argv[0] === '' && !preSpawnError) preSpawnError = findProgramError(argv, cwd, env);
+  const [file, ...fileArgs] = argv as [string, ...string[]];
+  return {
+    args,
+    file,
+    fileArgs,
+    cwd,
+    env,
+    detached,
+    stdio: [stdin, stdout, stderr],
+    encoding,
+    handoffs,
+    preSpawnError,
+  };
+}

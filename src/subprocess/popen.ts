@@ -1,0 +1,332 @@
+// Python's `subprocess.Popen` on Node's child_process: a started child with its pipes, polled,
+// waited for, talked to and signalled the way Python does it, with Promises for the waiting.
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { ValueError } from '../internal/python-errors.js';
+import { validateOptions } from '../internal/validate.js';
+import { Communication } from './communicate.js';
+import { abortError, TimeoutExpired } from './errors.js';
+import { pyValueRepr } from './format.js';
+import {
+  type Args,
+  type OutputOf,
+  type PopenOptions,
+  planSpawn,
+  type SpawnPlan,
+  validateInput,
+  validateSignal,
+  validateTimeout,
+  type WaitOptions,
+} from './options.js';
+import { holdPipe, popenOutputs } from './pipes.js';
+import { cwdError } from './shell.js';
+import { killQuietly, returncodeOf, SIGKILL, signalNumber } from './signals.js';
+import { inputBytes } from './text.js';
+import { type LongTimer, setLongTimeout } from './timers.js';
+
+/** Internal: kill the child (its process group with startNewSession) and reap it. */
+export const kKillAndReap = Symbol('nogil.subprocess.killAndReap');
+/** Internal: close every parent-side pipe (Python's `with` exit closes them). */
+export const kClosePipes = Symbol('nogil.subprocess.closePipes');
+
+/** Splits `(timeout?, options?)` or `({ timeout, signal })` into validated parts. */
+function waitArguments(first: unknown, second: unknown): { timeout: number | null; signal: AbortSignal | undefined } {
+  if (first !== null && typeof first === 'object') {
+    const options = validateOptions(first as WaitOptions) as WaitOptions;
+    return { timeout: validateTimeout(options.timeout), signal: validateSignal(options.signal, 'options.signal') };
+  }
+  const options = validateOptions(second as WaitOptions | undefined) as WaitOptions;
+  return { timeout: validateTimeout(first), signal: validateSignal(options.signal, 'options.signal') };
+}
+
+/**
+ * Python's `subprocess.Popen`: starts `args` as a child process at once.
+ *
+ * `stdin` / `stdout` / `stderr` are the parent's ends of the pipes asked for with `PIPE` (Node
+ * streams of Buffers), else `null`. Output nobody reads stays in the OS pipe, as in Python (so
+ * `await p.wait()` then `p.communicate()` loses nothing). A missing program does not throw here:
+ * `pid` is `undefined`, `wait()` / `communicate()` reject with Node's `ENOENT` error and `poll()`
+ * throws it.
+ *
+ * @example
+ * const p = new Popen(['echo', 'Hello from the child!'], { stdout: PIPE });
+ * const [out] = await p.communicate();
+ * console.log(out.toString()); // Hello from the child!
+ */
+export class Popen<const O extends PopenOptions = {}> {
+  /** The command as given (a string or an argument list). */
+  readonly args: Args;
+  /** The child's process id (`undefined` when it could not be started). */
+  readonly pid: number | undefined;
+  /** The writable end of the child's stdin pipe, or null. */
+  readonly stdin: Writable | null;
+  /** The readable end of the child's stdout pipe, or null. */
+  readonly stdout: Readable | null;
+  /** The readable end of the child's stderr pipe, or null. */
+  readonly stderr: Readable | null;
+
+  readonly #encoding: BufferEncoding | null;
+  readonly #newSession: boolean;
+  readonly #exited: Promise<number>;
+  #returncode: number | null = null;
+  #spawnError: Error | null = null;
+  #communication: Communication | null = null;
+  #result: [OutputOf<O> | null, OutputOf<O> | null] | null = null;
+
+  /** Starts the child (Python's `Popen(args, ...)`); throws synchronously on invalid arguments. */
+  constructor(args: Args, options?: O) {
+    const plan = planSpawn(args, options);
+    this.args = plan.args;
+    this.#encoding = plan.encoding;
+    this.#newSession = plan.detached;
+    let settle!: { resolve: (code: number) => void; reject: (error: Error) => void };
+    this.#exited = new Promise<number>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    // Rejections surface through wait()/communicate(); a Popen nobody awaits must not crash.
+    this.#exited.catch(() => {});
+
+    if (plan.preSpawnError) {
+      this.pid = undefined;
+      this.stdin = this.stdout = this.stderr = null;
+      this.#fail(plan.preSpawnError, settle.reject);
+      return;
+    }
+    let child: ChildProcess;
+    try {
+      child = spawnChild(plan);
+    } catch (error) {
+      // Node throws (instead of emitting 'error') for some errno failures, e.g. a cwd that is a
+      // file (ENOTDIR): report them like every other failed start. Argument errors still throw.
+      if (typeof (error as NodeJS.ErrnoException).errno !== 'number') throw error;
+      this.pid = undefined;
+      this.stdin = this.stdout = this.stderr = null;
+      const argv = [plan.file, ...plan.fileArgs];
+      this.#fail(cwdError(plan.cwd, argv) ?? (error as Error), settle.reject);
+      return;
+    }
+    this.pid = child.pid;
+    this.stdin = child.stdin;
+    this.stdout = child.stdout;
+    this.stderr = child.stderr;
+
+    child.on('exit', (code, signal) => {
+      this.#returncode = returncodeOf(code, signal);
+      settle.resolve(this.#returncode);
+    });
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      // Only a failed spawn ends here (kill() goes through process.kill, which throws).
+      if (this.#returncode !== null || this.#spawnError) return;
+      const better = error.code === 'ENOENT' ? cwdError(plan.cwd, [plan.file, ...plan.fileArgs]) : null;
+      this.#fail(better ?? error, settle.reject);
+    });
+
+    // A write after the child exited fails with EPIPE: Python raises it from write(); a Node
+    // stream without an 'error' listener would crash the process instead. write(cb) still sees it.
+    this.stdin?.on('error', () => {});
+    for (const stream of [this.stdout, this.stderr]) {
+      if (!stream) continue;
+      stream.on('error', () => {});
+      popenOutputs.add(stream);
+      holdPipe(stream);
+    }
+    if (this.stdin && this.#encoding) this.stdin.setDefaultEncoding(this.#encoding);
+    if (child.pid !== undefined) {
+      // The child has its own copy of each handed-over pipe now; closing ours lets the writer
+      // get SIGPIPE when the reader exits (Python's documented `p1.stdout.close()`).
+      for (const stream of plan.handoffs) stream.destroy();
+    }
+  }
+
+  /** Records a failed start: no process, every pipe closed, waiters rejected. */
+  #fail(error: Error, reject: (error: Error) => void): void {
+    this.#spawnError = error;
+    this.stdin?.destroy();
+    this.stdout?.destroy();
+    this.stderr?.destroy();
+    reject(error);
+  }
+
+  /** The exit status: `null` while running, `-N` when killed by signal N. */
+  get returncode(): number | null {
+    return this.#returncode;
+  }
+
+  /**
+   * Python's `poll()`: the exit status if the child has exited, else `null`. Never blocks; the
+   * exit is seen once the event loop has run (await something between polls).
+   * @throws the spawn error (e.g. `ENOENT`) when the child could not be started.
+   */
+  poll(): number | null {
+    if (this.#spawnError) throw this.#spawnError;
+    return this.#returncode;
+  }
+
+  /**
+   * Python's `wait(timeout)`: resolves to the exit status.
+   * @param timeout - milliseconds; on expiry rejects with `TimeoutExpired` and leaves the child running
+   * @param options - `{ signal }`: aborting kills and reaps the child and rejects with an AbortError
+   * @example await p.wait(1000); await p.wait({ timeout: 1000, signal });
+   */
+  async wait(timeout?: number | null | WaitOptions, options?: WaitOptions): Promise<number> {
+    const { timeout: ms, signal } = waitArguments(timeout, options);
+    if (this.#returncode !== null && !signal?.aborted) return this.#returncode;
+    return this.#guard(this.#exited, ms, signal, () => new TimeoutExpired(this.args, ms ?? 0));
+  }
+
+  /**
+   * Python's `communicate(input, timeout)`: writes `input` to stdin and closes it, reads stdout
+   * and stderr to EOF (concurrently: no pipe deadlock), waits for the exit, and resolves to
+   * `[stdout, stderr]` (`null` for a stream that is not a pipe; strings in text mode).
+   *
+   * On `TimeoutExpired` (with the output so far) the child keeps running and a later call
+   * returns everything. After completion, later calls return the same result again.
+   * @param input - string or bytes for stdin (only on the first call; ignored without a stdin pipe)
+   * @param timeout - milliseconds, or `{ timeout, signal }`
+   * @param options - `{ signal }`: aborting kills and reaps the child and rejects with an AbortError
+   * @example const [out, err] = await p.communicate('data', 5000);
+   */
+  async communicate(
+    input?: string | ArrayBufferView | null,
+    timeout?: number | null | WaitOptions,
+    options?: WaitOptions,
+  ): Promise<[OutputOf<O> | null, OutputOf<O> | null]> {
+    const data = inputBytes(validateInput(input), this.#encoding);
+    const { timeout: ms, signal } = waitArguments(timeout, options);
+    if (this.#communication && data && data.length > 0) {
+      throw new ValueError('Cannot send input after starting communication');
+    }
+    if (this.#result && !signal?.aborted) return this.#result;
+    if (this.#spawnError) throw this.#spawnError;
+    this.#communication ??= new Communication(this.stdin, this.stdout, this.stderr, this.stdin ? data : null);
+    const communication = this.#communication;
+    communication.resume();
+    try {
+      await this.#guard(
+        communication.done.then(() => this.#exited),
+        ms,
+        signal,
+        () => new TimeoutExpired(this.args, ms ?? 0, ...communication.partial()),
+      );
+    } catch (error) {
+      if (error instanceof TimeoutExpired) communication.pause();
+      throw error;
+    }
+    this.#result ??= communication.result(this.#encoding) as [OutputOf<O> | null, OutputOf<O> | null];
+    return this.#result;
+  }
+
+  /**
+   * Python's `send_signal(sig)`: sends a signal by name (`'SIGINT'`) or number; does nothing
+   * once the child has been reaped (so a recycled pid is never signalled).
+   */
+  sendSignal(sig: NodeJS.Signals | number): void {
+    const num = signalNumber(sig);
+    if (this.#returncode !== null || this.pid === undefined || this.#spawnError) return;
+    // returncode is still null, so Node has not reaped the child: the pid is still ours.
+    killQuietly(this.pid, num);
+  }
+
+  /** Python's `terminate()`: sends SIGTERM. */
+  terminate(): void {
+    this.sendSignal('SIGTERM');
+  }
+
+  /** Python's `kill()`: sends SIGKILL. */
+  kill(): void {
+    this.sendSignal('SIGKILL');
+  }
+
+  /**
+   * Python's `with Popen(...) as p:` exit: closes stdout and stderr, closes stdin, and waits for
+   * the child to exit (no zombie). Use `await using p = new Popen(...)` on Node 22+ / TypeScript.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.stdout?.destroy();
+    this.stderr?.destroy();
+    if (this.stdin && !this.stdin.destroyed && !this.stdin.writableEnded) this.stdin.end();
+    // #exited only rejects for a child that never started: then there is nothing to wait for.
+    await this.#exited.catch(() => {});
+  }
+
+  /** Python's repr: `<Popen: returncode: None args: ['ls', '-l']>`. */
+  toString(): string {
+    return `<Popen: returncode: ${this.#returncode ?? 'None'} args: ${pyValueRepr(this.args)}>`;
+  }
+
+  /** Internal: kills the child (with its process group after startNewSession) and reaps it. */
+  async [kKillAndReap](): Promise<void> {
+    this.#killTree(SIGKILL);
+    await this.#exited.catch(() => {});
+  }
+
+  /** Internal: destroys the parent's ends of every pipe (no fd outlives a `run`). */
+  [kClosePipes](): void {
+    this.stdin?.destroy();
+    this.stdout?.destroy();
+    this.stderr?.destroy();
+  }
+
+  /** Signals the child, and with startNewSession its whole process group (grandchildren too). */
+  #killTree(num: number): void {
+    if (this.pid === undefined || this.#spawnError) return;
+    if (this.#newSession) killQuietly(-this.pid, num);
+    if (this.#returncode === null) killQuietly(this.pid, num);
+  }
+
+  /**
+   * Awaits `work` under a timeout (rejects with `onTimeout()`, child left running) and an
+   * AbortSignal (kills and reaps the child, then rejects with an AbortError).
+   */
+  #guard<T>(work: Promise<T>, ms: number | null, signal: AbortSignal | undefined, onTimeout: () => Error): Promise<T> {
+    if (ms === null && !signal) return work;
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      let timer: LongTimer | undefined;
+      const finish = (): boolean => {
+        if (settled) return false;
+        settled = true;
+        timer?.clear();
+        signal?.removeEventListener('abort', onAbort);
+        return true;
+      };
+      const onAbort = (): void => {
+        if (!finish()) return;
+        const error = abortError(signal!);
+        this[kKillAndReap]().then(
+          () => reject(error),
+          () => reject(error),
+        );
+      };
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (ms !== null) {
+        timer = setLongTimeout(() => {
+          if (finish()) reject(onTimeout());
+        }, ms);
+      }
+      work.then(
+        (value) => {
+          if (finish()) resolve(value);
+        },
+        (error: unknown) => {
+          if (finish()) reject(error);
+        },
+      );
+    });
+  }
+}
+
+/** Starts the planned child; synchronous failures other than Node's runtime errors throw. */
+function spawnChild(plan: SpawnPlan): ChildProcess {
+  return spawn(plan.file, plan.fileArgs, {
+    cwd: plan.cwd,
+    env: plan.env ?? process.env,
+    stdio: plan.stdio as StdioOptions,
+    detached: plan.detached,
+    windowsHide: true,
+  });
+}

@@ -1,0 +1,76 @@
+// Python's `subprocess.run` as a blocking call, on child_process.spawnSync: same options, same
+// results and errors as `run` (minus cancellation: nothing can run while it blocks).
+import {
+  type SpawnSyncOptionsWithBufferEncoding,
+  type SpawnSyncReturns,
+  type StdioOptions,
+  spawnSync,
+} from 'node:child_process';
+import { CompletedProcess } from './completed-process.js';
+import { abortError, CalledProcessError, type Output, TimeoutExpired } from './errors.js';
+import { type Args, type NodeStdio, type OutputOf, planSpawn, type RunOptions } from './options.js';
+import { fdOf } from './pipes.js';
+import { prepareRun } from './run-options.js';
+import { cwdError } from './shell.js';
+import { killQuietly, returncodeOf, SIGKILL } from './signals.js';
+import { decodeOutput, inputBytes } from './text.js';
+
+/** spawnSync takes no stream objects (Node aborts on them): pass their file descriptors. */
+function syncStdio(entry: NodeStdio): NodeStdio {
+  if (typeof entry !== 'object' || entry === null) return entry;
+  const fd = fdOf(entry);
+  if (fd === undefined) throw new TypeError('runSync needs streams with a file descriptor');
+  return fd;
+}
+
+/** Python's partial output: the bytes so far, or null when none. */
+function nonEmpty(data: Buffer | null | undefined): Buffer | null {
+  return data && data.length > 0 ? data : null;
+}
+
+/**
+ * Python's `subprocess.run`, blocking (on `child_process.spawnSync`): same options and results
+ * as `run`. A `signal` is only checked before starting (nothing can abort a blocking call).
+ * @example const cp = runSync(['echo', 'hi'], { captureOutput: true, text: true }); // cp.stdout === 'hi\n'
+ */
+export function runSync<const O extends RunOptions = {}>(args: Args, options?: O): CompletedProcess<OutputOf<O>> {
+  const { popenOptions, input, timeout, check, signal } = prepareRun(options);
+  if (signal?.aborted) throw abortError(signal);
+  const plan = planSpawn(args, popenOptions);
+  if (plan.preSpawnError) throw plan.preSpawnError;
+  const stdio = plan.stdio.map(syncStdio) as StdioOptions;
+  const data = inputBytes(input, plan.encoding);
+  const result: SpawnSyncReturns<Buffer> = spawnSync(plan.file, plan.fileArgs, {
+    cwd: plan.cwd,
+    env: plan.env ?? process.env,
+    stdio,
+    input: data ?? undefined,
+    // spawnSync treats 0 as "no timeout" and wants whole milliseconds.
+    timeout: timeout === null ? undefined : Math.max(1, Math.ceil(timeout)),
+    killSignal: 'SIGKILL',
+    maxBuffer: Number.POSITIVE_INFINITY,
+    detached: plan.detached,
+    windowsHide: true,
+  } as SpawnSyncOptionsWithBufferEncoding);
+  for (const stream of plan.handoffs) stream.destroy();
+  const error = result.error as NodeJS.ErrnoException | undefined;
+  if (error) {
+    if (error.code === 'ETIMEDOUT') {
+      if (plan.detached && result.pid) killQuietly(-result.pid, SIGKILL);
+      throw new TimeoutExpired(plan.args, timeout ?? 0, nonEmpty(result.stdout), nonEmpty(result.stderr));
+    }
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') {
+      throw cwdError(plan.cwd, [plan.file, ...plan.fileArgs]) ?? error;
+    }
+    throw error;
+  }
+  const decode = (buf: Buffer | null | undefined): Output | null => {
+    if (buf === null || buf === undefined) return null;
+    return plan.encoding ? decodeOutput(buf, plan.encoding) : buf;
+  };
+  const returncode = returncodeOf(result.status, result.signal);
+  const stdout = plan.stdio[1] === 'pipe' ? decode(result.stdout) : null;
+  const stderr = plan.stdio[2] === 'pipe' ? decode(result.stderr) : null;
+  if (check && returncode) throw new CalledProcessError(returncode, plan.args, stdout, stderr);
+  return new CompletedProcess(plan.args, returncode, stdout as OutputOf<O> | null, stderr as OutputOf<O> | null);
+}
