@@ -9,3 +9,4 @@
 
 export { RuntimeError, ValueError } from './internal/python-errors.js';
 export * from './native/index.js';
+export * from './subprocess/index.js';

@@ -144,14 +144,15 @@ export function fromWire(wire: WireError): Error {
     writable: true,
     configurable: true,
   });
-  if (wire.name !== Cls.name || !registry.has(wire.name)) {
-    Object.defineProperty(error, 'name', {
-      value: wire.name,
-      enumerable: false,
-      writable: true,
-      configurable: true,
-    });
-  }
+  // Always an own property: nogil classes name their instances in the constructor, which
+  // Object.create skips, and built-ins revived under another name (an Error subclass that is
+  // not registered here) must keep the original name.
+  Object.defineProperty(error, 'name', {
+    value: wire.name,
+    enumerable: false,
+    writable: true,
+    configurable: true,
+  });
   if (wire.stack !== undefined) {
     Object.defineProperty(error, 'stack', {
       value: wire.stack,
