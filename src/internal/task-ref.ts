@@ -109,7 +109,17 @@ export function installSourceShims(): void {
     if (typeof fn === 'function') Object.defineProperty(fn, 'name', { value, configurable: true });
     return fn;
   });
-  define('__vite_ssr_dynamic_import__', (specifier: string) => import(specifier));
+  // Vite's SSR transform rewrites `import(x)` to this helper, with ids that are root-relative
+  // ('/dist/x.js', the root being the working directory) or '/@fs/<absolute path>'.
+  define('__vite_ssr_dynamic_import__', (specifier: string) => {
+    let target = specifier;
+    if (target.startsWith('/@fs/')) target = pathToFileURL(target.slice(4)).href;
+    else if (target.startsWith('/') && !existsSync(target)) {
+      const local = resolvePath(process.cwd(), `.${target}`);
+      if (existsSync(local)) target = pathToFileURL(local).href;
+    }
+    return import(target);
+  });
   define('__vite_ssr_import_meta__', { url: import.meta.url });
 }
 

@@ -6,7 +6,7 @@ export function reportAbandoned(kind: string): void {
   if (warned.has(kind)) return;
   warned.add(kind);
   process.emitWarning(
-    `a thread exited while holding a ${kind}; the ${kind} was released to the next acquirer ` +
+    `a thread died while holding a ${kind}; the ${kind} was released to the next acquirer ` +
       '(the data it protected may be inconsistent)',
     { type: 'NogilWarning', code: 'NOGIL_ABANDONED_LOCK' },
   );

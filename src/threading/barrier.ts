@@ -121,7 +121,7 @@ export class Barrier {
    * @throws {BrokenBarrierError} if the barrier is or becomes broken, is reset while waiting,
    * or the wait times out (which breaks it for every waiter).
    */
-  wait(timeout?: number | null): Promise<number> {
+  async wait(timeout?: number | null): Promise<number> {
     const wait = timeout === undefined || timeout === null ? this.#timeout : waitTimeoutOf(timeout);
     return driveAsync(this.#waitOp(wait));
   }

@@ -13,7 +13,7 @@
 // Only a waiter registers/unregisters its slot and only notify() sets NOTIFIED, all under the
 // internal mutex; the waiter reads its own slot without it. A waiter that stops waiting (timeout)
 // removes itself under the mutex: if it was notified meanwhile it reports `true` (the wake-up is
-// not lost). notify() skips and frees slots of waiters whose thread has exited.
+// not lost). notify() skips and frees slots of waiters whose thread died.
 import { RuntimeError } from '../internal/python-errors.js';
 import {
   fromDescriptor,
@@ -46,6 +46,10 @@ const WORDS = FREE + CAP;
 const NOTIFIED = -1;
 
 type ConditionLock = Lock | RLock;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
+}
 let reviving: { sab: SharedArrayBuffer; lock: ConditionLock } | undefined;
 
 /**
@@ -168,14 +172,21 @@ export class Condition {
     if (typeof predicate !== 'function') throw invalidArgType('predicate', 'of type function', predicate);
     const wait = waitTimeoutOf(timeout);
     const deadline = deadlineOf(wait);
-    let result = await predicate();
+    // A synchronous predicate is not awaited: no extra turn of the event loop with the lock held.
+    const check = (): T | Promise<T> => {
+      const value = predicate();
+      return isThenable(value) ? Promise.resolve(value) : value;
+    };
+    let result = check();
+    if (isThenable(result)) result = await result;
     while (!result) {
       const left = remainingUntil(deadline);
       if (left <= 0) break;
       await this.wait(left);
-      result = await predicate();
+      result = check();
+      if (isThenable(result)) result = await result;
     }
-    return result;
+    return result as T;
   }
 
   /** `waitFor()` that blocks this worker thread (the predicate must be synchronous). */
@@ -220,7 +231,7 @@ export class Condition {
         s[LEN] = s[LEN]! - 1;
         const token = Atomics.load(s, SLOTS + slot);
         if (token > 0 && isTokenDead(token)) {
-          // Its thread exited while waiting: free the slot, it does not count.
+          // Its thread died while waiting: free the slot, it does not count.
           Atomics.store(s, SLOTS + slot, 0);
           s[FREE + s[FREE_TOP]!] = slot;
           s[FREE_TOP] = s[FREE_TOP]! + 1;

@@ -60,7 +60,12 @@ export class Event {
    * Resolves `true` if the flag was set (or a `set()` happened while waiting), else `false`.
    */
   wait(timeout?: number | null): Promise<boolean> {
-    const wait = waitTimeoutOf(timeout);
+    let wait: number;
+    try {
+      wait = waitTimeoutOf(timeout);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const s = this.#s;
     const gen = Atomics.load(s, GEN);
     if (Atomics.load(s, FLAG) === 1) return TRUE;

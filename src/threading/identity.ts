@@ -1,8 +1,7 @@
 // Who is this thread: its ident, its OS thread id, and (in a worker started by `Thread`) the
 // name and daemon flag its parent gave it.
-import { readlinkSync } from 'node:fs';
 import { isMainThread, threadId } from 'node:worker_threads';
-import { ownToken } from './state.js';
+import { ownTid, ownToken } from './state.js';
 
 /** What a `Thread`'s worker learns about itself at boot. */
 export interface ThreadInfo {
@@ -27,16 +26,7 @@ export function getIdent(): number {
  * Linux (the process id on the main thread), else a process-unique stand-in.
  */
 export function getNativeId(): number {
-  if (nativeId === undefined) {
-    nativeId = isMainThread ? process.pid : ownToken;
-    try {
-      // "/proc/thread-self" -> "<pid>/task/<tid>"; sync fs calls run on the calling thread.
-      const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-      if (Number.isSafeInteger(tid) && tid > 0) nativeId = tid;
-    } catch {
-      // not Linux: keep the stand-in
-    }
-  }
+  nativeId ??= ownTid ?? (isMainThread ? process.pid : ownToken);
   return nativeId;
 }
 

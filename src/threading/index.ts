@@ -28,4 +28,4 @@ export { RLock } from './rlock.js';
 export { BoundedSemaphore, Semaphore } from './semaphore.js';
 export { Thread, type ThreadOptions } from './thread.js';
 export { Timer } from './timer.js';
-export { type Typecode, Value, type ValueOf, type ValueOptions } from './value.js';
+export { type Typecode, Value, type ValueInput, type ValueOf, type ValueOptions } from './value.js';

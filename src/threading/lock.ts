@@ -17,9 +17,11 @@ let reviving: SharedArrayBuffer | undefined;
  * release it), not re-entrant. Works between async tasks on one thread, between workers, and
  * between the main thread and workers; pass it as a `Thread` argument to share it.
  *
- * If the thread holding it exits (returns, throws, is terminated), the next acquirer takes it
- * over within about 100 ms instead of waiting forever; `abandoned` counts such takeovers and a
- * `NogilWarning` is emitted.
+ * If the thread holding it *dies* (`process.exit()`, an uncaught error, `worker.terminate()`),
+ * the next acquirer takes it over within about 100 ms instead of waiting forever; `abandoned`
+ * counts such takeovers and a `NogilWarning` is emitted. A thread that merely *finishes* (its
+ * target returns or throws) leaves the lock held, as in Python, where another thread may
+ * release it.
  *
  * @example
  * const lock = new Lock();
@@ -40,14 +42,20 @@ export class Lock {
   /**
    * Acquires the lock, waiting without blocking the event loop. Resolves `true` once acquired,
    * `false` if `blocking` is false and the lock is taken, or when `timeout` (ms) expires.
-   * @throws {ValueError} for `blocking: false` with a timeout, or a negative timeout other than -1.
+   * @throws {ValueError} (rejects) for `blocking: false` with a timeout, or a negative timeout
+   * other than -1 (which, as in Python, means no timeout).
    */
   acquire(options?: AcquireOptions): Promise<boolean> {
     if (options === undefined) {
       if (tryLock(this.#s, 0)) return TRUE;
       return this.#acquireAsync(Number.POSITIVE_INFINITY);
     }
-    const wait = lockWaitOf(options);
+    let wait: number;
+    try {
+      wait = lockWaitOf(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (tryLock(this.#s, 0)) return TRUE;
     if (wait === 0 && !this.#ownerDead()) return FALSE;
     return this.#acquireAsync(wait);
@@ -80,13 +88,13 @@ export class Lock {
     if (unlock(this.#s, 0) === 0) throw new RuntimeError('release unlocked lock');
   }
 
-  /** Whether the lock is held (a lock whose holder has exited counts as free). */
+  /** Whether the lock is held (a lock whose holder died counts as free). */
   locked(): boolean {
     const owner = Atomics.load(this.#s, OWNER);
     return owner !== 0 && !isTokenDead(owner);
   }
 
-  /** How many times a thread exited while holding this lock and the lock was taken over. */
+  /** How many times a thread died while holding this lock and the lock was taken over. */
   get abandoned(): number {
     return Atomics.load(this.#s, ABANDONED);
   }

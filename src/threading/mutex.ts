@@ -15,10 +15,11 @@
 // (and notifies) or the waiter's CAS sees the 0 (and succeeds). The uncontended path is one CAS
 // to acquire and one exchange plus one load to release: no notify when nobody waits.
 //
-// Dead owners: waits are cut into slices of DEAD_OWNER_POLL_MS; after a slice the waiter checks
-// whether the owner token belongs to a thread that has exited (state.ts) and, if so, takes the
-// lock over with a CAS from that token (so exactly one waiter wins), counting it in ABANDONED.
-import { isTokenDead, ownToken } from './state.js';
+// Dead owners: waits are cut into slices of DEAD_OWNER_POLL_MS. Every attempt checks the cheap
+// per-thread record (state.ts); after a whole slice asleep on the same owner the waiter also
+// probes the owner's OS thread. A dead owner's lock is taken over with a CAS from that token (so exactly
+// one waiter wins), counted in ABANDONED.
+import { isTokenDead, ownToken, probeTokenDead } from './state.js';
 import { deadlineOf, now, remainingUntil, waitAsync, waitSync } from './wait.js';
 
 /** Word offsets of the protocol, relative to `base`. */
@@ -41,11 +42,12 @@ export function tryLock(arr: Int32Array, base: number, token: number = ownToken)
   return Atomics.compareExchange(arr, base + OWNER, 0, token) === 0;
 }
 
-/** A CAS that also takes the mutex over from a dead owner. */
-function tryLockOrSteal(arr: Int32Array, base: number, token: number): AcquireOutcome {
+/** A CAS that also takes the mutex over from a dead owner (`probe`: also look at /proc). */
+function tryLockOrSteal(arr: Int32Array, base: number, token: number, probe = false): AcquireOutcome {
   const cur = Atomics.compareExchange(arr, base + OWNER, 0, token);
   if (cur === 0) return 1;
-  if (isTokenDead(cur) && Atomics.compareExchange(arr, base + OWNER, cur, token) === cur) {
+  const dead = probe ? probeTokenDead(cur) : isTokenDead(cur);
+  if (dead && Atomics.compareExchange(arr, base + OWNER, cur, token) === cur) {
     Atomics.add(arr, base + ABANDONED, 1);
     return 2;
   }
@@ -70,14 +72,15 @@ export function lockSync(arr: Int32Array, base: number, timeout: number, token: 
   const deadline = deadlineOf(timeout);
   Atomics.add(arr, base + WAITERS, 1);
   try {
-    for (;;) {
-      const got = tryLockOrSteal(arr, base, token);
+    for (let probe = false; ; ) {
+      const got = tryLockOrSteal(arr, base, token, probe);
       if (got !== 0) return got;
       const cur = Atomics.load(arr, base + OWNER);
       if (cur === 0) continue;
       const left = remainingUntil(deadline);
       if (left <= 0) return 0;
-      waitSync(arr, base + OWNER, cur, Math.min(left, DEAD_OWNER_POLL_MS));
+      const slice = Math.min(left, DEAD_OWNER_POLL_MS);
+      probe = waitSync(arr, base + OWNER, cur, slice) === 'timed-out' && slice === DEAD_OWNER_POLL_MS;
     }
   } finally {
     Atomics.sub(arr, base + WAITERS, 1);
@@ -94,14 +97,15 @@ export async function lockAsync(
   const deadline = deadlineOf(timeout);
   Atomics.add(arr, base + WAITERS, 1);
   try {
-    for (;;) {
-      const got = tryLockOrSteal(arr, base, token);
+    for (let probe = false; ; ) {
+      const got = tryLockOrSteal(arr, base, token, probe);
       if (got !== 0) return got;
       const cur = Atomics.load(arr, base + OWNER);
       if (cur === 0) continue;
       const left = remainingUntil(deadline);
       if (left <= 0) return 0;
-      await waitAsync(arr, base + OWNER, cur, Math.min(left, DEAD_OWNER_POLL_MS));
+      const slice = Math.min(left, DEAD_OWNER_POLL_MS);
+      probe = (await waitAsync(arr, base + OWNER, cur, slice)) === 'timed-out' && slice === DEAD_OWNER_POLL_MS;
     }
   } finally {
     Atomics.sub(arr, base + WAITERS, 1);

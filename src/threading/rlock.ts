@@ -45,10 +45,17 @@ export class RLock {
   /**
    * Acquires the lock (re-entering at once if this thread owns it), waiting without blocking
    * the event loop; resolves `false` when not acquired (`blocking: false`, or `timeout` ms).
-   * @throws {ValueError} for `blocking: false` with a timeout, or a negative timeout other than -1.
+   * @throws {ValueError} (rejects) for `blocking: false` with a timeout, or a negative timeout other than -1.
    */
   acquire(options?: AcquireOptions): Promise<boolean> {
-    const wait = options === undefined ? Number.POSITIVE_INFINITY : lockWaitOf(options);
+    let wait = Number.POSITIVE_INFINITY;
+    if (options !== undefined) {
+      try {
+        wait = lockWaitOf(options);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     const s = this.#s;
     if (Atomics.load(s, OWNER) === ownToken) {
       Atomics.add(s, COUNT, 1);
@@ -115,7 +122,7 @@ export class RLock {
     return owner !== 0 && !isTokenDead(owner);
   }
 
-  /** How many times a thread exited while holding this lock and the lock was taken over. */
+  /** How many times a thread died while holding this lock and the lock was taken over. */
   get abandoned(): number {
     return Atomics.load(this.#s, ABANDONED);
   }

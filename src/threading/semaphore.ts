@@ -76,10 +76,17 @@ export class Semaphore {
   /**
    * Decrements the counter, waiting (without blocking the event loop) while it is 0. Resolves
    * `false` if `blocking` is false and the counter is 0, or when `timeout` ms expire.
-   * @throws {ValueError} for `blocking: false` with a timeout.
+   * @throws {ValueError} (rejects) for `blocking: false` with a timeout.
    */
   acquire(options?: AcquireOptions): Promise<boolean> {
-    const wait = options === undefined ? Number.POSITIVE_INFINITY : semaphoreWaitOf(options);
+    let wait = Number.POSITIVE_INFINITY;
+    if (options !== undefined) {
+      try {
+        wait = semaphoreWaitOf(options);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     if (this.#tryDown()) return TRUE;
     if (wait === 0) return FALSE;
     return this.#acquireAsync(wait);

@@ -1,19 +1,26 @@
-// Process-wide shared state: the thread-name counter and the "dead threads" bitmap.
+// Process-wide shared state: the thread-name counter and what became of every thread.
 //
 // The first copy of nogil/threading loaded in a process (normally on the main thread) creates
 // the state and publishes it with `setEnvironmentData`; every worker spawned afterwards (by
 // nogil or by anyone else, and their own workers in turn) inherits the same SharedArrayBuffers,
-// so `Thread-N` numbering and death records are shared by all threads.
+// so `Thread-N` numbering and the thread records are shared by all threads.
 //
-// Layout of `words` (Int32Array):
+// `words` (Int32Array):
 //   [0] MAGIC          constant, written once by the creator
 //   [1] NAME_COUNTER   last number handed out for `Thread-N` / `Dummy-N` (Atomics.add by anyone)
-// Layout of `dead` (growable Uint32Array bitmap, indexed by worker `threadId`):
-//   bit t set  <=>  the thread with threadId t has exited. Set with Atomics.or by the dying thread
-//   itself (its process 'exit' handler) and by whichever thread owned its Worker object (on the
-//   Worker's 'exit' event: this also covers `worker.terminate()`, where the dying thread runs no
-//   JS). Bits are never cleared: thread ids are never reused within a process.
-
+// `threads` (growable Int32Array, two words per worker `threadId`; thread ids are never reused):
+//   [2 * id]     TID: the thread's OS thread id, written by the thread when it loads this module
+//                (Linux; 0 = unknown)
+//   [2 * id + 1] STATUS: RUNNING 0 (or unknown), FINISHED 1, DIED 2. Written by the thread itself
+//                on exit: FINISHED when its event loop ran empty (its target returned or threw: it
+//                *finished*, as a Python thread does), DIED otherwise (process.exit(), an uncaught
+//                error). `worker.terminate()` runs no JS in the dying thread, so the thread that
+//                owned the Worker writes DIED for a non-zero exit code (see Thread), and a waiter
+//                that suspects a lock's owner is gone looks for its TID in /proc/self/task: absent
+//                with no FINISHED record means DIED (this also covers Workers nogil did not start).
+// Locks held by a DIED thread are taken over by the next acquirer (mutex.ts); locks held by a
+// FINISHED thread stay held, as in Python (a Lock may be released later by another thread).
+import { existsSync, readlinkSync } from 'node:fs';
 import { getEnvironmentData, setEnvironmentData, threadId } from 'node:worker_threads';
 import { growableSharedArrayBuffer, growSharedArrayBuffer } from '../internal/es2024.js';
 
@@ -21,12 +28,16 @@ const ENV_KEY = 'nogil.threading.state/v1';
 const MAGIC = 0x6e6f6769;
 const NAME_COUNTER = 1;
 const WORDS = 8;
-const DEAD_INITIAL_BYTES = 1024; // 8192 thread ids
-const DEAD_MAX_BYTES = 1 << 18; // 2M thread ids; later ids are simply never reported dead
+const THREADS_INITIAL_BYTES = 64 * 1024; // 8192 thread ids
+const THREADS_MAX_BYTES = 16 * 1024 * 1024; // 2M thread ids; later ids are never reported dead
+
+const RUNNING = 0;
+const FINISHED = 1;
+const DIED = 2;
 
 interface StateBuffers {
   readonly words: SharedArrayBuffer;
-  readonly dead: SharedArrayBuffer;
+  readonly threads: SharedArrayBuffer;
 }
 
 function adopt(): StateBuffers {
@@ -34,14 +45,14 @@ function adopt(): StateBuffers {
   if (
     existing &&
     existing.words instanceof SharedArrayBuffer &&
-    existing.dead instanceof SharedArrayBuffer &&
+    existing.threads instanceof SharedArrayBuffer &&
     Atomics.load(new Int32Array(existing.words), 0) === MAGIC
   ) {
     return existing;
   }
   const created: StateBuffers = {
     words: new SharedArrayBuffer(WORDS * 4),
-    dead: growableSharedArrayBuffer(DEAD_INITIAL_BYTES, DEAD_MAX_BYTES),
+    threads: growableSharedArrayBuffer(THREADS_INITIAL_BYTES, THREADS_MAX_BYTES),
   };
   Atomics.store(new Int32Array(created.words), 0, MAGIC);
   setEnvironmentData(ENV_KEY, created);
@@ -51,34 +62,39 @@ function adopt(): StateBuffers {
 const buffers = adopt();
 const words = new Int32Array(buffers.words);
 // Length-tracking view: sees growth done by any thread.
-const dead = new Uint32Array(buffers.dead);
+const threads = new Int32Array(buffers.threads);
+
+// Grows the thread records to cover `id` (if the maximum allows); false if it cannot.
+function cover(id: number): boolean {
+  const bytes = (id + 1) * 8;
+  const sab = buffers.threads;
+  if (sab.byteLength >= bytes) return true;
+  if (bytes > THREADS_MAX_BYTES) return false;
+  try {
+    growSharedArrayBuffer(sab, Math.min(THREADS_MAX_BYTES, Math.max(bytes, sab.byteLength * 2)));
+  } catch {
+    // Another thread grew it concurrently (to at least as much), which is as good.
+  }
+  return sab.byteLength >= bytes;
+}
+
+function statusOf(id: number): number {
+  return 2 * id + 1 < threads.length ? Atomics.load(threads, 2 * id + 1) : RUNNING;
+}
 
 /** The next number of the process-wide `Thread-N` / `Dummy-N` sequence (1, 2, ...). */
 export function nextThreadNumber(): number {
   return Atomics.add(words, NAME_COUNTER, 1) + 1;
 }
 
-/** Records that the thread with this `threadId` has exited (idempotent). */
-export function markThreadDead(id: number): void {
-  const word = id >>> 5;
-  if (word >= dead.length) {
-    const needed = Math.min(DEAD_MAX_BYTES, Math.max((word + 1) * 4, buffers.dead.byteLength * 2));
-    if ((word + 1) * 4 > DEAD_MAX_BYTES) return;
-    try {
-      growSharedArrayBuffer(buffers.dead, needed);
-    } catch {
-      // Another thread grew it concurrently (to at least as much), which is as good.
-    }
-    if (word >= dead.length) return;
-  }
-  Atomics.or(dead, word, 1 << (id & 31));
+/** Records that the thread with this `threadId` died (did not simply finish). */
+export function markThreadDied(id: number): void {
+  if (cover(id)) Atomics.compareExchange(threads, 2 * id + 1, RUNNING, DIED);
 }
 
-/** Whether the thread with this `threadId` is known to have exited. */
-export function isThreadDead(id: number): boolean {
-  const word = id >>> 5;
-  if (word >= dead.length) return false;
-  return (Atomics.load(dead, word) & (1 << (id & 31))) !== 0;
+/** Whether the thread with this `threadId` is recorded as died. */
+export function hasThreadDied(id: number): boolean {
+  return statusOf(id) === DIED;
 }
 
 /**
@@ -87,13 +103,48 @@ export function isThreadDead(id: number): boolean {
  */
 export const ownToken: number = threadId + 1;
 
-/** Whether a lock word's owner token belongs to a thread that has exited. */
+/** Whether a lock word's owner token belongs to a thread recorded as died (cheap). */
 export function isTokenDead(token: number): boolean {
-  return token > 1 && isThreadDead(token - 1);
+  return token > 1 && statusOf(token - 1) === DIED;
 }
 
-if (threadId !== 0) {
-  // The dying thread marks itself: covers returning, process.exit() and uncaught errors.
-  // worker.terminate() runs no JS here; the Worker's owner marks it then (see Thread).
-  process.on('exit', () => markThreadDead(threadId));
+/**
+ * `isTokenDead`, and if nothing was recorded, a look at /proc for the owner's OS thread (one
+ * syscall; used only after a waiter slept a whole slice on the same owner).
+ */
+export function probeTokenDead(token: number): boolean {
+  if (token <= 1) return false;
+  const id = token - 1;
+  const status = statusOf(id);
+  if (status !== RUNNING) return status === DIED;
+  const tid = 2 * id < threads.length ? Atomics.load(threads, 2 * id) : 0;
+  if (tid === 0 || existsSync(`/proc/self/task/${tid}`)) return false;
+  // Gone without a record of finishing (re-read: it may have recorded FINISHED just now).
+  markThreadDied(id);
+  return statusOf(id) === DIED;
+}
+
+/**
+ * This thread's OS thread id: "/proc/thread-self" links to "<pid>/task/<tid>" (sync fs calls run
+ * on the calling thread); undefined where there is no /proc.
+ */
+export const ownTid: number | undefined = (() => {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    return Number.isSafeInteger(tid) && tid > 0 ? tid : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+if (threadId !== 0 && cover(threadId)) {
+  if (ownTid !== undefined) Atomics.store(threads, 2 * threadId, ownTid);
+  let ranDry = false;
+  // 'beforeExit' fires only when the event loop ran empty: the thread finished by itself.
+  process.on('beforeExit', () => {
+    ranDry = true;
+  });
+  process.on('exit', (code) => {
+    Atomics.compareExchange(threads, 2 * threadId + 1, RUNNING, ranDry && code === 0 ? FINISHED : DIED);
+  });
 }

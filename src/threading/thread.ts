@@ -8,7 +8,7 @@
 //           <-- { t: 'done', result } or ---------  (encodeShared(result) / toWire(error))
 //               { t: 'error', error }
 //   result/error set, excepthook on error, join() resolves, isAlive() false
-//   'exit' event: the thread is marked dead (locks it still held are recovered, see mutex.ts)
+//   'exit' event: a non-zero exit marks the thread DIED (locks it held are taken over, mutex.ts)
 //
 // The thread counts as finished when its target settles (as in Python, where the thread ends
 // when run() returns); the worker then exits on its own once its event loop is empty.
@@ -21,7 +21,7 @@ import { invalidArgType, validateKnownKeys, validateOptions } from '../internal/
 import { reportException } from './excepthook.js';
 import { getNativeId, threadInfo } from './identity.js';
 import { waitTimeoutOf } from './options.js';
-import { markThreadDead, nextThreadNumber, ownToken } from './state.js';
+import { markThreadDied, nextThreadNumber, ownToken } from './state.js';
 import { holdKeepAlive, onMainThread, releaseKeepAlive } from './wait.js';
 
 /** The key of a `Thread`'s boot data in `workerData`. */
@@ -42,18 +42,18 @@ export type ThreadReport =
   | { readonly t: 'error'; readonly error: WireError };
 
 /** Options of `new Thread(options)` (Python's `Thread(target=, args=, name=, daemon=)`). */
-export interface ThreadOptions<A extends unknown[] = unknown[]> {
+export interface ThreadOptions {
   /**
    * What the thread runs: a self-contained function (sent by source: it cannot use variables of
    * its enclosing scope; pass them in `args`) or `{ module, name }` (a module path/URL and the
    * name of its exported function, default 'default'). Async functions are awaited.
    */
-  target?: TaskTarget<(...args: A) => unknown> | undefined;
+  target?: TaskTarget | undefined;
   /**
    * Arguments for the target: structured-cloned, except nogil primitives (Lock, Queue, Value,
    * ...), which arrive as live handles to the same shared memory.
    */
-  args?: A | undefined;
+  args?: Iterable<unknown> | undefined;
   /** The thread's name (default `Thread-N`). */
   name?: string | undefined;
   /**
@@ -230,7 +230,9 @@ export class Thread<R = unknown> {
     worker.on('message', (msg: ThreadReport) => this.#onReport(msg));
     worker.on('error', (error: unknown) => this.#onUncaught(error));
     worker.on('exit', (code: number) => {
-      markThreadDead(id);
+      // A non-zero exit is a death (terminate(), process.exit(n), an uncaught error): the
+      // worker marks itself in the last two cases; terminate() runs no JS there, so mark it here.
+      if (code !== 0) markThreadDied(id);
       if (!this.#finished) {
         if (code !== 0) {
           const error = new RuntimeError(`thread ${this.#name} exited with code ${code} before its target finished`);

@@ -28,6 +28,9 @@ export type ValueOf<T extends Typecode> = T extends 'l' | 'L' | 'q' | 'Q'
       ? string
       : number;
 
+/** What `value` accepts: its own type, or a number for the 64-bit integer codes. */
+export type ValueInput<T extends Typecode> = ValueOf<T> | (T extends 'l' | 'L' | 'q' | 'Q' ? number : never);
+
 type View =
   | Int8Array
   | Uint8Array
@@ -96,7 +99,7 @@ export class Value<T extends Typecode = Typecode> {
    * Creates a value of `typecode` ('i' int32, 'd' float64, ...) initialised to `init` (default 0).
    * @throws {TypeError} for an unknown typecode or an `init` of the wrong type.
    */
-  constructor(typecode: T, init?: ValueOf<T>, options?: ValueOptions) {
+  constructor(typecode: T, init?: ValueInput<T>, options?: ValueOptions) {
     if (typeof typecode !== 'string' || !Object.hasOwn(VIEWS, typecode)) {
       throw invalidArgValue('typecode', typecode, `must be one of ${Object.keys(VIEWS).join(', ')}`);
     }
@@ -139,7 +142,7 @@ export class Value<T extends Typecode = Typecode> {
   }
 
   /** Sets the value (a plain, non-atomic write; integers wrap like C's). */
-  set value(v: ValueOf<T>) {
+  set value(v: ValueInput<T>) {
     const view = this.#view;
     switch (this.#typecode) {
       case 'l':
