@@ -13,33 +13,18 @@
 // The thread counts as finished when its target settles (as in Python, where the thread ends
 // when run() returns); the worker then exits on its own once its event loop is empty.
 import { SHARE_ENV, Worker } from 'node:worker_threads';
-import { fromWire, isWire, toWire, type WireError } from '../internal/errors.js';
+import { fromWire, isWire } from '../internal/errors.js';
 import { RuntimeError } from '../internal/python-errors.js';
-import { decodeShared, encodeShared } from '../internal/shareable.js';
+import { encodeShared } from '../internal/shareable.js';
+import { decodeSharedAsync } from '../internal/shareable-kinds.js';
 import { type TaskRef, type TaskTarget, toTaskRef, workerExecArgv } from '../internal/task-ref.js';
 import { invalidArgType, validateKnownKeys, validateOptions } from '../internal/validate.js';
+import { BOOT_KEY, type ThreadBoot, type ThreadReport } from './boot.js';
 import { reportException } from './excepthook.js';
 import { getNativeId, threadInfo } from './identity.js';
 import { waitTimeoutOf } from './options.js';
 import { markThreadDied, nextThreadNumber, ownToken } from './state.js';
 import { holdKeepAlive, onMainThread, releaseKeepAlive } from './wait.js';
-
-/** The key of a `Thread`'s boot data in `workerData`. */
-export const BOOT_KEY = '__nogilThreadBoot';
-
-/** What a `Thread`'s worker receives. */
-export interface ThreadBoot {
-  readonly name: string;
-  readonly daemon: boolean;
-  readonly target: TaskRef | undefined;
-  readonly args: unknown[];
-  readonly nativeCell: SharedArrayBuffer;
-}
-
-/** What a `Thread`'s worker reports when its target settles. */
-export type ThreadReport =
-  | { readonly t: 'done'; readonly result: unknown }
-  | { readonly t: 'error'; readonly error: WireError };
 
 /** Options of `new Thread(options)` (Python's `Thread(target=, args=, name=, daemon=)`). */
 export interface ThreadOptions {
@@ -98,6 +83,7 @@ export class Thread<R = unknown> {
   #args: unknown[] = [];
   #started: boolean;
   #finished = false;
+  #reported = false;
   #ident: number | undefined;
   #nativeId: number | undefined;
   #nativeCell: Int32Array | undefined;
@@ -233,7 +219,7 @@ export class Thread<R = unknown> {
       // A non-zero exit is a death (terminate(), process.exit(n), an uncaught error): the
       // worker marks itself in the last two cases; terminate() runs no JS there, so mark it here.
       if (code !== 0) markThreadDied(id);
-      if (!this.#finished) {
+      if (!this.#finished && !this.#reported) {
         if (code !== 0) {
           const error = new RuntimeError(`thread ${this.#name} exited with code ${code} before its target finished`);
           this.#error = error;
@@ -246,26 +232,33 @@ export class Thread<R = unknown> {
   }
 
   #onReport(msg: ThreadReport): void {
-    if (this.#finished) return;
-    if (msg.t === 'done') {
-      try {
-        this.#result = decodeShared(msg.result) as R;
-      } catch (error) {
-        this.#error = error;
-        reportException(error, this);
-      }
-    } else {
+    if (this.#finished || this.#reported) return;
+    this.#reported = true;
+    if (msg.t === 'error') {
       const error = isWire(msg.error) ? fromWire(msg.error) : msg.error;
       this.#error = error;
       reportException(error, this);
+      this.#finish();
+      return;
     }
-    this.#finish();
+    // The result may hold primitives of modules this thread has not loaded yet.
+    decodeSharedAsync(msg.result).then(
+      (result) => {
+        this.#result = result as R;
+        this.#finish();
+      },
+      (error: unknown) => {
+        this.#error = error;
+        reportException(error, this);
+        this.#finish();
+      },
+    );
   }
 
   // An error that escaped the target's promise chain (a throwing timer, an unhandled rejection):
   // Node ends the worker. Reported like a target error; after the target finished, only reported.
   #onUncaught(error: unknown): void {
-    if (!this.#finished) {
+    if (!this.#finished && !this.#reported) {
       this.#error = error;
       reportException(error, this);
       this.#finish();
@@ -275,6 +268,7 @@ export class Thread<R = unknown> {
   }
 
   #finish(): void {
+    if (this.#finished) return;
     this.#finished = true;
     live.delete(this);
     this.#resolveDone();
@@ -333,11 +327,6 @@ export function existingThread(info: Existing): Thread {
 /** @internal The threads started from this thread that are still running. */
 export function liveThreads(): Thread[] {
   return [...live];
-}
-
-/** @internal Builds the report a worker posts when its target settles. */
-export function reportOf(outcome: { ok: true; value: unknown } | { ok: false; error: unknown }): ThreadReport {
-  return outcome.ok ? { t: 'done', result: encodeShared(outcome.value) } : { t: 'error', error: toWire(outcome.error) };
 }
 
 /** @internal This thread's own descriptor values for `existingThread`. */

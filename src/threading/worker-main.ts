@@ -1,13 +1,10 @@
 // The entry point of a `Thread`'s worker (see thread.ts for the message flow). Compiled next to
 // thread.js, so `new URL('./worker-main.js', import.meta.url)` finds it in dist/.
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeShared } from '../internal/shareable.js';
+import { decodeSharedAsync } from '../internal/shareable-kinds.js';
 import { installSourceShims, resolveTaskRef } from '../internal/task-ref.js';
-// Revivers of every shareable kind must be registered before the arguments are decoded.
-import './index.js';
-import '../queue/index.js';
+import { BOOT_KEY, reportOf, type ThreadBoot, type ThreadReport } from './boot.js';
 import { adoptThreadInfo, getNativeId } from './identity.js';
-import { BOOT_KEY, reportOf, type ThreadBoot, type ThreadReport } from './thread.js';
 
 const maybeBoot = (workerData as Record<string, ThreadBoot> | null)?.[BOOT_KEY];
 if (!maybeBoot || !parentPort) throw new Error('nogil/threading worker-main.js is only started by Thread.start()');
@@ -33,8 +30,11 @@ function post(report: ThreadReport): void {
 async function main(): Promise<void> {
   let report: ThreadReport;
   try {
-    const args = decodeShared(boot.args);
-    const fn = boot.target ? await resolveTaskRef(boot.target) : undefined;
+    // Only the modules of the primitives present are loaded, and in parallel with the target's.
+    const [args, fn] = await Promise.all([
+      decodeSharedAsync(boot.args),
+      boot.target ? resolveTaskRef(boot.target) : undefined,
+    ]);
     const value = fn ? await fn(...args) : undefined;
     report = reportOf({ ok: true, value });
   } catch (error) {
