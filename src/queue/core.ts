@@ -8,7 +8,7 @@ import { ValueError } from '../internal/python-errors.js';
 import type { Sleep } from '../threading/drive.js';
 import { lockInternal, unlockInternal } from '../threading/mutex.js';
 import { now } from '../threading/wait.js';
-import { decodeItem, type Encoded, encodeItem } from './codec.js';
+import { decodeAt, type Encoded, encodeItem, needsCopy } from './codec.js';
 import { Empty, Full, ShutDown } from './errors.js';
 import { createHeapBuffer, HeapStorage } from './heap.js';
 import {
@@ -52,6 +52,16 @@ export interface QueueState {
 }
 
 const KIND_CODES: Record<QueueKind, number> = { fifo: KIND_FIFO, lifo: KIND_LIFO, priority: KIND_PRIORITY };
+
+/**
+ * An item taken from the queue: decoded in place under the mutex (small payloads), or copied out
+ * (`bytes`) to be decoded after the mutex is released (v8-serialized or large payloads).
+ */
+export interface Taken {
+  readonly tag: number;
+  readonly value: unknown;
+  readonly bytes: Uint8Array | undefined;
+}
 
 /** Validates the byte bound of a queue (an integer number of bytes, 1 KiB .. 512 MiB). */
 export function validateMaxBytes(value: unknown): number {
@@ -127,9 +137,9 @@ export class QueueCore {
     return encoded;
   }
 
-  /** Decodes an item copied out by a get. */
-  decode(popped: Popped): unknown {
-    return decodeItem(popped.tag, popped.payload);
+  /** The item a get took (decoding a copied-out payload now, outside the mutex). */
+  decode(taken: Taken): unknown {
+    return taken.bytes ? decodeAt(taken.tag, taken.bytes, 0, taken.bytes.length) : taken.value;
   }
 
   #lock(): void {
@@ -186,11 +196,16 @@ export class QueueCore {
   }
 
   // Removes the next item (mutex held, queue not empty).
-  #remove(): Popped {
-    const popped = this.storage.pop();
+  #remove(): Taken {
+    const storage = this.storage;
+    const popped: Popped = storage.pop();
+    const { tag, at, len } = popped;
+    const taken: Taken = needsCopy(tag, len)
+      ? { tag, value: undefined, bytes: storage.u8.slice(at, at + len) }
+      : { tag, value: decodeAt(tag, storage.u8, at, len), bytes: undefined };
     Atomics.sub(this.ctrl, COUNT, 1);
     this.#signal(NOT_FULL_SEQ, NOT_FULL_WAITERS, Number.POSITIVE_INFINITY);
-    return popped;
+    return taken;
   }
 
   /** One attempt to put without waiting: true if added, false if full. Throws ShutDown. */
@@ -232,7 +247,7 @@ export class QueueCore {
   }
 
   /** One attempt to get without waiting: the item, or undefined if empty. Throws ShutDown. */
-  tryGet(): Popped | undefined {
+  tryGet(): Taken | undefined {
     this.#lock();
     try {
       if (this.ctrl[COUNT] === 0) {
@@ -246,7 +261,7 @@ export class QueueCore {
   }
 
   /** Python's `get(block, timeout)`: raises ShutDown (shut down and empty), Empty, or ValueError. */
-  *get(block: boolean, timeout: number | undefined): Generator<Sleep, Popped, void> {
+  *get(block: boolean, timeout: number | undefined): Generator<Sleep, Taken, void> {
     const ctrl = this.ctrl;
     this.#lock();
     try {

@@ -8,7 +8,7 @@
 // when a new record does not fit after TAIL but would fit in the free space, and it is reset when
 // the queue empties. Order: key bytes (priority-key.ts), then insertion sequence (FIFO on ties).
 import { growableSharedArrayBuffer, growSharedArrayBuffer, maxByteLengthOf } from '../internal/es2024.js';
-import { align4, type Encoded } from './codec.js';
+import { align4, type Encoded, writePayload } from './codec.js';
 import { COUNT, type Popped, S0, S1, S2, Storage } from './layout.js';
 
 const TAIL = S0;
@@ -48,7 +48,7 @@ export class HeapStorage extends Storage {
   }
 
   recordSize(item: Encoded): number {
-    return HEADER + align4(item.key?.byteLength ?? 0) + align4(item.payload.byteLength);
+    return HEADER + align4(item.key?.byteLength ?? 0) + align4(item.len);
   }
 
   #sizeAt(offset: number): number {
@@ -99,7 +99,7 @@ export class HeapStorage extends Storage {
     const ctrl = this.ctrl;
     const at = ctrl[TAIL]!;
     const key = item.key ?? new Uint8Array(0);
-    const len = item.payload.byteLength;
+    const len = item.len;
     const i = at >> 2;
     this.i32[i] = len;
     this.i32[i + 1] = item.tag;
@@ -107,7 +107,7 @@ export class HeapStorage extends Storage {
     this.i32[i + 3] = (seq % 0x100000000) | 0;
     this.i32[i + 4] = Math.floor(seq / 0x100000000) | 0;
     this.u8.set(key, at + HEADER);
-    this.u8.set(item.payload, at + HEADER + align4(key.byteLength));
+    writePayload(item, this.u8, at + HEADER + align4(key.byteLength));
     const size = HEADER + align4(key.byteLength) + align4(len);
     ctrl[TAIL] = at + size;
     ctrl[LIVE] = ctrl[LIVE]! + size;
@@ -134,7 +134,6 @@ export class HeapStorage extends Storage {
     const tag = this.i32[i + 1]! & 0xff;
     const keyLen = this.i32[i + 2]!;
     const start = at + HEADER + align4(keyLen);
-    const payload = this.u8.slice(start, start + len);
     this.i32[i + 1] = tag | DEAD;
     const size = HEADER + align4(keyLen) + align4(len);
     // Sift the last entry down from the root.
@@ -157,7 +156,7 @@ export class HeapStorage extends Storage {
       ctrl[LIVE] = ctrl[LIVE]! - size;
       if (at + size === ctrl[TAIL]) ctrl[TAIL] = at;
     }
-    return { tag, payload };
+    return { tag, at: start, len };
   }
 
   // Record a sorts before record b: key bytes, then insertion sequence.

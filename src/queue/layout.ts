@@ -44,10 +44,14 @@ export const KIND_FIFO = 0;
 export const KIND_LIFO = 1;
 export const KIND_PRIORITY = 2;
 
-/** An item copied out of the queue, to decode outside the mutex. */
+/**
+ * Where the record just removed by `pop()` lies in the shared buffer. Its bytes stay intact
+ * until the mutex is released (only a push, under the mutex, could overwrite them).
+ */
 export interface Popped {
   readonly tag: number;
-  readonly payload: Uint8Array;
+  readonly at: number;
+  readonly len: number;
 }
 
 /**
@@ -57,13 +61,15 @@ export interface Popped {
 export abstract class Storage {
   protected readonly ctrl: Int32Array;
   protected readonly data: SharedArrayBuffer;
-  protected u8: Uint8Array = new Uint8Array(0);
+  /** The shared bytes, as far as the current capacity. */
+  u8: Uint8Array = new Uint8Array(0);
   protected i32: Int32Array = new Int32Array(0);
   #cap = -1;
 
   constructor(ctrl: Int32Array, data: SharedArrayBuffer) {
     this.ctrl = ctrl;
     this.data = data;
+    this.maxCapacity = maxByteLengthOf(data) & ~3;
   }
 
   /** Re-creates the views if the capacity changed (grown by any thread). */
@@ -82,9 +88,7 @@ export abstract class Storage {
   }
 
   /** The largest capacity the buffer can reach. */
-  get maxCapacity(): number {
-    return maxByteLengthOf(this.data) & ~3;
-  }
+  readonly maxCapacity: number;
 
   /** Grows the buffer so that the capacity is at least `needed` bytes; false if it cannot. */
   protected grow(needed: number): boolean {
@@ -110,7 +114,7 @@ export abstract class Storage {
   abstract reserve(size: number): boolean;
   /** Writes an item (after a successful `reserve`). */
   abstract push(item: Encoded, seq: number): void;
-  /** Removes and copies out the next item (the queue is not empty). */
+  /** Removes the next item (the queue is not empty) and says where its payload is. */
   abstract pop(): Popped;
   /** Drops every item. */
   abstract clear(): void;

@@ -5,6 +5,7 @@ import { kKind, kShare, registerShareable } from '../internal/shareable.js';
 import { invalidArgType, outOfRange, validateKnownKeys, validateOptions } from '../internal/validate.js';
 import { driveAsync, driveSync } from '../threading/drive.js';
 import { assertMayBlock } from '../threading/wait.js';
+import { own } from './codec.js';
 import { QueueCore, type QueueKind, type QueueState, validateMaxBytes } from './core.js';
 import { Empty, Full, ShutDown } from './errors.js';
 import { type BlockOptions, parseBlockOptions } from './options.js';
@@ -115,7 +116,7 @@ export class Queue<T = unknown> {
       this.#checkPutTimeout(block, timeout);
       if (core.tryPut(encoded)) return RESOLVED;
       if (!block) throw new Full();
-      return driveAsync(core.put(encoded, block, timeout));
+      return driveAsync(core.put(own(encoded), block, timeout));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -142,7 +143,7 @@ export class Queue<T = unknown> {
     this.#checkPutTimeout(block, timeout);
     if (core.tryPut(encoded)) return;
     if (!block) throw new Full();
-    driveSync(core.put(encoded, block, timeout));
+    driveSync(core.put(own(encoded), block, timeout));
   }
 
   /** Puts an item only if there is room now. @throws {Full} otherwise (also `ShutDown`). */

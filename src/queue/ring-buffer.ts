@@ -1,74 +1,101 @@
-// FIFO storage: a ring of length-prefixed records over the shared byte buffer.
+// FIFO storage: a ring of records over the shared byte buffer.
 //
 // Words (see layout.ts): S0 = HEAD (offset of the oldest record), S1 = TAIL (offset where the
-// next record goes), S2 = USED (bytes in records). A record is a header word
-// `(payloadLength << 3) | tag` at a 4-aligned offset, then the payload, padded to 4 bytes; the
-// payload may wrap around the end of the buffer (the header never does: everything is
-// 4-aligned and the capacity is a multiple of 4). HEAD == TAIL means empty when USED is 0,
-// full when USED equals the capacity. Both reset to 0 whenever the queue empties.
-import { align4, type Encoded } from './codec.js';
+// next record goes), S2 = USED (bytes between HEAD and TAIL, including skipped space). A record
+// is a header word `(payloadLength << 3) | tag` at a 4-aligned offset followed by the payload,
+// padded to 4 bytes. Records never wrap around the end of the buffer (so a payload can be
+// decoded in place): a record that does not fit before the end goes to offset 0, and the space
+// it skipped counts as used until the reader passes it; a WRAP header (or reaching the end)
+// sends the reader back to 0. HEAD and TAIL reset to 0 whenever the queue empties; growing the
+// buffer rewrites the records contiguously from 0.
+import { align4, type Encoded, writePayload } from './codec.js';
 import { type Popped, S0, S1, S2, Storage } from './layout.js';
 
 const HEAD = S0;
 const TAIL = S1;
 const USED = S2;
+const WRAP = -1;
 
 /** The FIFO ring (Queue, SimpleQueue). */
 export class RingStorage extends Storage {
   recordSize(item: Encoded): number {
-    return 4 + align4(item.payload.byteLength);
+    return 4 + align4(item.len);
+  }
+
+  // Where a record of `size` bytes would go now, or -1.
+  #slot(size: number): number {
+    const ctrl = this.ctrl;
+    const used = ctrl[USED]!;
+    if (used === 0) return size <= this.capacity ? 0 : -1;
+    const head = ctrl[HEAD]!;
+    const tail = ctrl[TAIL]!;
+    if (tail > head) {
+      if (this.capacity - tail >= size) return tail;
+      return head >= size ? 0 : -1;
+    }
+    return head - tail >= size ? tail : -1;
   }
 
   reserve(size: number): boolean {
-    const used = this.ctrl[USED]!;
-    if (used + size <= this.capacity) return true;
-    return this.grow(used + size);
+    if (this.#slot(size) >= 0) return true;
+    return this.grow(this.ctrl[USED]! + size) && this.#slot(size) >= 0;
   }
 
-  // After growing: a wrapped ring [HEAD, oldCap) + [0, TAIL) keeps its upper part at the new end.
+  // After growing from `oldCap`: rewrite the records contiguously from 0 (drops skipped space).
   protected override relocate(oldCap: number): void {
     const ctrl = this.ctrl;
-    const head = ctrl[HEAD]!;
-    if (ctrl[USED]! === 0 || ctrl[TAIL]! > head) return;
-    const newHead = this.capacity - (oldCap - head);
-    this.u8.copyWithin(newHead, head, oldCap);
-    ctrl[HEAD] = newHead;
+    const used = ctrl[USED]!;
+    if (used === 0) return;
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    let head = ctrl[HEAD]!;
+    for (let consumed = 0; consumed < used; ) {
+      if (head === oldCap || this.i32[head >> 2] === WRAP) {
+        consumed += oldCap - head;
+        head = 0;
+        continue;
+      }
+      const size = 4 + align4(this.i32[head >> 2]! >>> 3);
+      parts.push(this.u8.slice(head, head + size));
+      total += size;
+      consumed += size;
+      head += size;
+    }
+    let at = 0;
+    for (const part of parts) {
+      this.u8.set(part, at);
+      at += part.length;
+    }
+    ctrl[HEAD] = 0;
+    ctrl[TAIL] = total;
+    ctrl[USED] = total;
   }
 
   push(item: Encoded, _seq: number): void {
     const ctrl = this.ctrl;
-    const cap = this.capacity;
+    const size = 4 + align4(item.len);
+    const at = this.#slot(size);
     const tail = ctrl[TAIL]!;
-    const payload = item.payload;
-    const len = payload.byteLength;
-    this.i32[tail >> 2] = (len << 3) | item.tag;
-    let at = tail + 4;
-    if (at === cap) at = 0;
-    const first = Math.min(len, cap - at);
-    this.u8.set(first === len ? payload : payload.subarray(0, first), at);
-    if (first < len) this.u8.set(payload.subarray(first), 0);
-    const size = 4 + align4(len);
-    ctrl[TAIL] = (tail + size) % cap;
+    if (ctrl[USED]! > 0 && at === 0 && tail > 0) {
+      // Skip the end of the buffer: mark it for the reader and count it as used.
+      if (tail < this.capacity) this.i32[tail >> 2] = WRAP;
+      ctrl[USED] = ctrl[USED]! + (this.capacity - tail);
+    }
+    this.i32[at >> 2] = (item.len << 3) | item.tag;
+    writePayload(item, this.u8, at + 4);
+    ctrl[TAIL] = at + size;
     ctrl[USED] = ctrl[USED]! + size;
   }
 
   pop(): Popped {
     const ctrl = this.ctrl;
-    const cap = this.capacity;
-    const head = ctrl[HEAD]!;
+    let head = ctrl[HEAD]!;
+    if (head === this.capacity || this.i32[head >> 2] === WRAP) {
+      ctrl[USED] = ctrl[USED]! - (this.capacity - head);
+      head = 0;
+    }
     const header = this.i32[head >> 2]!;
     const len = header >>> 3;
-    let at = head + 4;
-    if (at === cap) at = 0;
-    let payload: Uint8Array;
-    if (at + len <= cap) {
-      payload = this.u8.slice(at, at + len);
-    } else {
-      payload = new Uint8Array(len);
-      const first = cap - at;
-      payload.set(this.u8.subarray(at, cap), 0);
-      payload.set(this.u8.subarray(0, len - first), first);
-    }
     const size = 4 + align4(len);
     const used = ctrl[USED]! - size;
     ctrl[USED] = used;
@@ -76,9 +103,9 @@ export class RingStorage extends Storage {
       ctrl[HEAD] = 0;
       ctrl[TAIL] = 0;
     } else {
-      ctrl[HEAD] = (head + size) % cap;
+      ctrl[HEAD] = head + size;
     }
-    return { tag: header & 7, payload };
+    return { tag: header & 7, at: head + 4, len };
   }
 
   clear(): void {

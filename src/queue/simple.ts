@@ -3,6 +3,7 @@ import { ValueError } from '../internal/python-errors.js';
 import { kKind, kShare, registerShareable } from '../internal/shareable.js';
 import { driveAsync, driveSync } from '../threading/drive.js';
 import { assertMayBlock } from '../threading/wait.js';
+import { own } from './codec.js';
 import type { QueueCore, QueueState } from './core.js';
 import { Empty, Full } from './errors.js';
 import { type BlockOptions, parseBlockOptions } from './options.js';
@@ -32,7 +33,7 @@ export class SimpleQueue<T = unknown> {
       const encoded = core.encode(item, 'SimpleQueue.put');
       if (core.tryPut(encoded)) return RESOLVED;
       if (!block) throw new Full();
-      return driveAsync(core.put(encoded, block, timeout === undefined ? undefined : Math.max(timeout, 0)));
+      return driveAsync(core.put(own(encoded), block, timeout === undefined ? undefined : Math.max(timeout, 0)));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -46,7 +47,7 @@ export class SimpleQueue<T = unknown> {
     const encoded = core.encode(item, 'SimpleQueue.putSync');
     if (core.tryPut(encoded)) return;
     if (!block) throw new Full();
-    driveSync(core.put(encoded, block, timeout === undefined ? undefined : Math.max(timeout, 0)));
+    driveSync(core.put(own(encoded), block, timeout === undefined ? undefined : Math.max(timeout, 0)));
   }
 
   /** Puts an item now. */

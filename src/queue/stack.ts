@@ -3,7 +3,7 @@
 // Words (see layout.ts): S0 = TOP (end of the last record). A record is the payload padded to
 // 4 bytes followed by its header word `(payloadLength << 3) | tag`, so the record on top can be
 // found from TOP alone. Growing never moves data.
-import { align4, type Encoded } from './codec.js';
+import { align4, type Encoded, writePayload } from './codec.js';
 import { type Popped, S0, Storage } from './layout.js';
 
 const TOP = S0;
@@ -11,7 +11,7 @@ const TOP = S0;
 /** The LIFO stack (LifoQueue). */
 export class StackStorage extends Storage {
   recordSize(item: Encoded): number {
-    return 4 + align4(item.payload.byteLength);
+    return 4 + align4(item.len);
   }
 
   reserve(size: number): boolean {
@@ -22,8 +22,8 @@ export class StackStorage extends Storage {
 
   push(item: Encoded, _seq: number): void {
     const top = this.ctrl[TOP]!;
-    const len = item.payload.byteLength;
-    this.u8.set(item.payload, top);
+    const len = item.len;
+    writePayload(item, this.u8, top);
     const headerAt = top + align4(len);
     this.i32[headerAt >> 2] = (len << 3) | item.tag;
     this.ctrl[TOP] = headerAt + 4;
@@ -34,9 +34,8 @@ export class StackStorage extends Storage {
     const header = this.i32[(top - 4) >> 2]!;
     const len = header >>> 3;
     const start = top - 4 - align4(len);
-    const payload = this.u8.slice(start, start + len);
     this.ctrl[TOP] = start;
-    return { tag: header & 7, payload };
+    return { tag: header & 7, at: start, len };
   }
 
   clear(): void {

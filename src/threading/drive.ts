@@ -16,11 +16,24 @@ export interface Sleep {
   readonly deadline: number;
 }
 
+// How many times a blocking waiter re-reads the word before it sleeps in the kernel: when the
+// other side is busy on another core (a producer feeding a consumer), the change usually comes
+// within microseconds, and a futex sleep plus wake-up costs more than that.
+const SPINS = 2_000;
+
 /** Runs an operation, blocking the thread for each sleep. */
 export function driveSync<T>(op: Generator<Sleep, T, void>): T {
   for (let r = op.next(); ; r = op.next()) {
     if (r.done) return r.value;
     const { arr, index, value, deadline } = r.value;
+    let changed = false;
+    for (let i = 0; i < SPINS; i++) {
+      if (Atomics.load(arr, index) !== value) {
+        changed = true;
+        break;
+      }
+    }
+    if (changed) continue;
     const left = remainingUntil(deadline);
     if (left > 0) waitSync(arr, index, value, left);
   }

@@ -132,6 +132,49 @@ describe('Queue items', () => {
     expect(await q.get()).not.toBe(obj);
   });
 
+  test('come out exactly as structuredClone would make them (fast and general encodings alike)', async () => {
+    class Point {
+      constructor(
+        public x = 1,
+        public y = 2,
+      ) {}
+    }
+    const shared = { s: 1 };
+    const cyclic: Record<string, unknown> = { name: 'c' };
+    cyclic.self = cyclic;
+    const withExtra = Object.assign([1, 2], { extra: true });
+    const holey = [1, 2, 3];
+    delete holey[1]; // a hole
+    const items: unknown[] = [
+      { id: 1, name: 'item', nested: { list: [1, 'two', null, undefined, true, -0, Number.NaN, 2 ** 40, -7] } },
+      { b: 1, a: 2, 10: 'x', 2: 'y' }, // key order: integer keys first, as in the source
+      JSON.parse('{"__proto__": {"polluted": true}, "ok": 1}'),
+      Object.assign(Object.create(null), { bare: 'yes' }),
+      ['ünïcødé ✓ 😀', 'x'.repeat(100), ''],
+      new Point(),
+      [shared, shared],
+      cyclic,
+      withExtra,
+      holey,
+      { when: new Date(5), re: /x/g, big: 10n, bytes: new Uint16Array([1, 2]) },
+      Array.from({ length: 300 }, (_, i) => i),
+    ];
+    const q = new Queue();
+    for (const item of items) await q.put(item);
+    for (const item of items) {
+      const got = await q.get();
+      const expected = structuredClone(item);
+      expect(got).toStrictEqual(expected);
+      if (got !== null && typeof got === 'object') expect(Object.keys(got)).toEqual(Object.keys(expected as object));
+    }
+    const [a, b] = (await (async () => {
+      await q.put([shared, shared]);
+      return q.get();
+    })()) as [object, object];
+    expect(a).toBe(b); // shared references stay shared
+    expect(Object.getPrototypeOf(JSON.parse('{"__proto__": 1}'))).toBe(Object.prototype);
+  });
+
   test('an item that cannot be cloned is refused and the queue is unchanged', async () => {
     const q = new Queue();
     await q.put('before');
@@ -139,6 +182,8 @@ describe('Queue items', () => {
     await expect(q.put({ f: Symbol('s') })).rejects.toMatchObject({ name: 'DataCloneError' });
     expect(() => q.putNowait(new SharedArrayBuffer(4))).toThrow(/cannot be cloned/);
     await expect(q.put(new Lock())).rejects.toThrow(/A Lock \(at item\) cannot be sent to Queue.put/);
+    await expect(q.put({ deep: [new Lock()] })).rejects.toThrow(/A Lock \(at item.deep\[0\]\)/);
+    await expect(q.put(new Proxy({}, {}))).rejects.toMatchObject({ name: 'DataCloneError' });
     expect(q.qsize()).toBe(1);
     expect(q.unfinishedTasks).toBe(1);
     expect(await q.get()).toBe('before');
