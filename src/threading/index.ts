@@ -8,6 +8,7 @@
  * @module
  */
 export { RuntimeError, ValueError } from '../internal/python-errors.js';
+export type { TaskTarget } from '../internal/task-ref.js';
 export { Barrier, type BarrierOptions } from './barrier.js';
 export { CONDITION_MAX_WAITERS, Condition } from './condition.js';
 export { activeCount, currentThread, enumerate, mainThread } from './current.js';

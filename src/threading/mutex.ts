@@ -20,7 +20,7 @@
 // probes the owner's OS thread. A dead owner's lock is taken over with a CAS from that token (so exactly
 // one waiter wins), counted in ABANDONED.
 import { isTokenDead, ownToken, probeTokenDead } from './state.js';
-import { deadlineOf, now, remainingUntil, waitAsync, waitSync } from './wait.js';
+import { deadlineOf, remainingUntil, waitAsync, waitSync } from './wait.js';
 
 /** Word offsets of the protocol, relative to `base`. */
 export const OWNER = 0;
@@ -126,6 +126,3 @@ export function lockInternal(arr: Int32Array, base: number): void {
 export function unlockInternal(arr: Int32Array, base: number): void {
   unlock(arr, base);
 }
-
-/** The time now, re-exported for callers computing their own deadlines. */
-export { now };

@@ -92,11 +92,6 @@ export function markThreadDied(id: number): void {
   if (cover(id)) Atomics.compareExchange(threads, 2 * id + 1, RUNNING, DIED);
 }
 
-/** Whether the thread with this `threadId` is recorded as died. */
-export function hasThreadDied(id: number): boolean {
-  return statusOf(id) === DIED;
-}
-
 /**
  * This thread's owner token, written into lock words: `threadId + 1`, so that 0 can mean
  * "unlocked" and the main thread (threadId 0) is 1. Equal to `getIdent()`.

@@ -64,11 +64,6 @@ export function waitSync(arr: Int32Array, index: number, value: number, timeout:
   return Atomics.wait(arr, index, value, timeout);
 }
 
-/** A sleep that keeps the process alive and never blocks (used between polls). */
-export function sleepAsync(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** A monotonic clock in milliseconds. */
 export const now: () => number = performance.now.bind(performance);
 

@@ -131,3 +131,40 @@ describe('SimpleQueue', () => {
     expect(await joinAll([t])).toEqual(['ab']);
   });
 });
+
+describe.each([
+  ['LifoQueue', () => new LifoQueue<number>(4)],
+  ['PriorityQueue', () => new PriorityQueue<number>(4)],
+  ['SimpleQueue', () => new SimpleQueue<number>()],
+] as const)('%s in every setting', (_name, make) => {
+  test('between async tasks on the main thread', async () => {
+    const q = make();
+    const got: number[] = [];
+    const consumer = (async () => {
+      for (let i = 0; i < 50; i++) got.push(await q.get());
+    })();
+    for (let i = 0; i < 50; i++) await q.put(i);
+    await consumer;
+    expect(got.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  test('between two workers', async () => {
+    const q = make();
+    const producer = spawn({
+      target: (queue: SimpleQueue<number>) => {
+        for (let i = 0; i < 500; i++) queue.putSync(i);
+      },
+      args: [q],
+    });
+    const consumer = spawn({
+      target: (queue: SimpleQueue<number>) => {
+        const out: number[] = [];
+        for (let i = 0; i < 500; i++) out.push(queue.getSync());
+        return out;
+      },
+      args: [q],
+    });
+    const [, got] = (await joinAll([producer, consumer])) as [undefined, number[]];
+    expect([...got].sort((a, b) => a - b)).toEqual(Array.from({ length: 500 }, (_, i) => i));
+  });
+});

@@ -207,6 +207,18 @@ describe('errors in targets', () => {
     expect(reported[0]).toMatchObject({ excType: RangeError, excValue: t.error, thread: t });
   });
 
+  test("nogil's own errors keep their class across the thread boundary", async () => {
+    const t = spawn({
+      target: async () => {
+        const { Lock: L } = await import('nogil/threading');
+        new L().release(); // RuntimeError: release unlocked lock
+      },
+    });
+    await t.join();
+    expect(t.error).toBeInstanceOf(RuntimeError);
+    expect((t.error as Error).message).toBe('release unlocked lock');
+  });
+
   test('an uncaught error after the target started is reported and does not crash the process', async () => {
     const t = spawn({
       target: async () => {
