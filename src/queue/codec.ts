@@ -61,14 +61,15 @@ export interface Encoded {
 }
 
 // The compact writer's scratch buffer (grown on demand, reused: encoding is synchronous).
-let scratch = Buffer.allocUnsafe(1024);
+// Its own ArrayBuffer (not a slice of Node's Buffer pool), so `own()` can tell scratch bytes apart.
+let scratch = Buffer.allocUnsafeSlow(1024);
 let pos = 0;
 
 function ensure(n: number): void {
   if (pos + n <= scratch.length) return;
   let size = scratch.length * 2;
   while (size < pos + n) size *= 2;
-  const next = Buffer.allocUnsafe(size);
+  const next = Buffer.allocUnsafeSlow(size);
   scratch.copy(next, 0, 0, pos);
   scratch = next;
 }

@@ -129,7 +129,9 @@ export class Thread<R = unknown> {
       if (typeof opts.daemon !== 'boolean') throw invalidArgType('options.daemon', 'of type boolean', opts.daemon);
       this.#daemon = opts.daemon;
     } else {
-      this.#daemon = onMainThread ? false : (threadInfo()?.daemon ?? false);
+      // Python: the creating thread's flag (a thread nogil did not start counts as a daemon,
+      // like Python's _DummyThread).
+      this.#daemon = onMainThread ? false : (threadInfo()?.daemon ?? true);
     }
   }
 
