@@ -60,6 +60,7 @@ export function reviveQueue<Q>(Cls: new () => Q, state: QueueState): Q {
  * await q.join();
  */
 export class Queue<T = unknown> {
+  /** @internal The Python class name, for the shareable registry. */
   declare readonly [kKind]: string;
   /** @internal */
   static [kStorageKind]: QueueKind = 'fifo';

@@ -17,6 +17,7 @@ const RESOLVED = Promise.resolve();
  * reached `maxBytes` (`putNowait` then throws `Full`).
  */
 export class SimpleQueue<T = unknown> {
+  /** @internal The Python class name, for the shareable registry. */
   declare readonly [kKind]: 'SimpleQueue';
   readonly #core: QueueCore;
 

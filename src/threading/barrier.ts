@@ -65,6 +65,7 @@ let reviving: BarrierState | undefined;
  * barrier.waitSync(); // (or `await barrier.wait()`)
  */
 export class Barrier {
+  /** @internal The Python class name, for the shareable registry. */
   declare readonly [kKind]: 'Barrier';
   #s: Int32Array;
   #parties: number;

@@ -68,6 +68,7 @@ let reviving: { sab: SharedArrayBuffer; lock: ConditionLock } | undefined;
  * try { items.push(x); cond.notify(); } finally { cond.release(); }
  */
 export class Condition {
+  /** @internal The Python class name, for the shareable registry. */
   declare readonly [kKind]: 'Condition';
   #s: Int32Array;
   #lock: ConditionLock;

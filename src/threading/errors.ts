@@ -7,6 +7,7 @@ import { RuntimeError } from '../internal/python-errors.js';
  * the barrier is aborted, reset while threads wait, or a wait times out.
  */
 export class BrokenBarrierError extends RuntimeError {
+  /** Creates the error (default message: "the barrier is broken"). */
   constructor(message = 'the barrier is broken', options?: { cause?: unknown }) {
     super(message, options);
   }

@@ -27,6 +27,7 @@ let reviving: SharedArrayBuffer | undefined;
  * await ready.wait();
  */
 export class Event {
+  /** @internal The Python class name, for the shareable registry. */
   declare readonly [kKind]: 'Event';
   #s: Int32Array;
 

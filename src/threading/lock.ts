@@ -29,6 +29,7 @@ let reviving: SharedArrayBuffer | undefined;
  * try { shared.value += 1; } finally { lock.release(); }
  */
 export class Lock {
+  /** @internal The Python class name, for the shareable registry. */
   declare readonly [kKind]: 'Lock';
   #s: Int32Array;
 

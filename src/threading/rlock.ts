@@ -32,6 +32,7 @@ let reviving: SharedArrayBuffer | undefined;
  * rlock.release();
  */
 export class RLock {
+  /** @internal The Python class name, for the shareable registry. */
   declare readonly [kKind]: 'RLock';
   #s: Int32Array;
 

@@ -39,6 +39,7 @@ function validateCount(value: unknown, name: string): asserts value is number {
  * try { await download(); } finally { slots.release(); }
  */
 export class Semaphore {
+  /** @internal The Python class name, for the shareable registry. */
   declare readonly [kKind]: 'Semaphore' | 'BoundedSemaphore';
   #s: Int32Array;
 

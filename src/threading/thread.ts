@@ -140,6 +140,7 @@ export class Thread<R = unknown> {
     return this.#name;
   }
 
+  /** Renames the thread (a thread that has started keeps the name it started with inside it). */
   set name(value: string) {
     this.#name = String(value);
   }
@@ -149,7 +150,7 @@ export class Thread<R = unknown> {
     return this.#daemon;
   }
 
-  /** @throws {RuntimeError} once the thread has started. */
+  /** Sets the daemon flag before `start()`. @throws {RuntimeError} once the thread has started. */
   set daemon(value: boolean) {
     if (this.#started) throw new RuntimeError('cannot set daemon status of active thread');
     if (typeof value !== 'boolean') throw invalidArgType('daemon', 'of type boolean', value);

@@ -47,6 +47,7 @@ export class Timer<A extends unknown[] = unknown[]> {
     return this.#daemon;
   }
 
+  /** Sets the daemon flag before `start()`. @throws {RuntimeError} once started. */
   set daemon(value: boolean) {
     if (this.#started) throw new RuntimeError('cannot set daemon status of active thread');
     this.#daemon = Boolean(value);

@@ -90,6 +90,7 @@ let reviving: { sab: SharedArrayBuffer; lock: Lock | RLock | undefined } | undef
  * try { counter.value += 1; } finally { lock.release(); }
  */
 export class Value<T extends Typecode = Typecode> {
+  /** @internal The Python class name, for the shareable registry. */
   declare readonly [kKind]: 'Value';
   readonly #typecode: T;
   readonly #view: View;
