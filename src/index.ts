@@ -9,4 +9,6 @@
 
 export { RuntimeError, ValueError } from './internal/python-errors.js';
 export * from './native/index.js';
+export * from './queue/index.js';
 export * from './subprocess/index.js';
+export * from './threading/index.js';

@@ -1,0 +1,245 @@
+// Shared-memory primitives as live handles across threads.
+//
+// A primitive class (Lock, Queue, ...) implements `[kShare]()`, returning its *state*: a value
+// that structured clone carries intact (its SharedArrayBuffers, immutable settings, nested
+// descriptors), and registers a reviver for its kind with `registerShareable`. Before arguments
+// cross to another thread, `encodeShared` walks them (the top level, nested arrays, plain
+// objects and class instances (which structured clone flattens anyway), Maps and Sets) and
+// replaces each primitive with a descriptor `{ __nogilShared: kind, state }`; the receiving
+// thread's `decodeShared` revives a handle over the same memory. The descriptor is a plain
+// object with a string tag so that it survives structured clone unchanged.
+//
+// Executors reuse this: thread pools encode task arguments and results the same way, and a
+// process pool calls `refuseShared()` (shared memory cannot reach another process).
+import { withCode } from './errors.js';
+
+/** The method a shareable class implements: returns its clonable state. */
+export const kShare: unique symbol = Symbol.for('nogil.shareable.share') as never;
+/** The property naming a shareable's kind (its Python class name: 'Lock', 'Queue', ...). */
+export const kKind: unique symbol = Symbol.for('nogil.shareable.kind') as never;
+
+/** A value that can cross threads as a live handle. */
+export interface Shareable {
+  readonly [kKind]: string;
+  [kShare](): unknown;
+}
+
+/** The wire form of a shareable. */
+export interface SharedDescriptor {
+  readonly __nogilShared: string;
+  readonly state: unknown;
+}
+
+const TAG = '__nogilShared';
+const revivers = new Map<string, (state: unknown) => object>();
+
+/** Registers how this thread rebuilds a handle of `kind` from its state. */
+export function registerShareable(kind: string, revive: (state: unknown) => object): void {
+  revivers.set(kind, revive);
+}
+
+/** Whether `value` is a shared-memory primitive (a Lock, a Queue, ...). */
+export function isShareable(value: unknown): value is Shareable {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as Partial<Shareable>)[kShare] === 'function' &&
+    typeof (value as Partial<Shareable>)[kKind] === 'string'
+  );
+}
+
+/** The kind of a shared primitive ('Lock', 'Queue', ...), or `undefined` for anything else. */
+export function sharedKind(value: unknown): string | undefined {
+  return isShareable(value) ? value[kKind] : undefined;
+}
+
+/** Whether `value` is a descriptor made by `encodeShared`. */
+export function isDescriptor(value: unknown): value is SharedDescriptor {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as Record<string, unknown>)[TAG] === 'string' &&
+    'state' in (value as object)
+  );
+}
+
+/** The descriptor of one shareable. */
+export function toDescriptor(value: Shareable): SharedDescriptor {
+  return { [TAG]: value[kKind], state: value[kShare]() } as SharedDescriptor;
+}
+
+/** A live handle from a descriptor (TypeError for an unknown kind). */
+export function fromDescriptor(desc: SharedDescriptor): object {
+  const revive = revivers.get(desc.__nogilShared);
+  if (!revive) {
+    throw new TypeError(
+      `cannot revive a shared ${desc.__nogilShared}: its module is not loaded in this thread ` +
+        `(import 'nogil/threading' and 'nogil/queue' there)`,
+    );
+  }
+  return revive(desc.state);
+}
+
+// Containers the walk enters: arrays, Maps, Sets, and objects that structured clone turns into
+// plain objects (plain objects and class instances; not Dates, RegExps, typed arrays, errors).
+function kindOf(value: object): 'array' | 'map' | 'set' | 'object' | undefined {
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof Map) return 'map';
+  if (value instanceof Set) return 'set';
+  const tag = Object.prototype.toString.call(value);
+  return tag === '[object Object]' ? 'object' : undefined;
+}
+
+/** The first shared primitive inside `value`, with a path to it, or `undefined`. */
+export function findShared(value: unknown, path = 'value'): { kind: string; path: string } | undefined {
+  const seen = new Set<object>();
+  const visit = (v: unknown, p: string): { kind: string; path: string } | undefined => {
+    if (v === null || typeof v !== 'object') return isShareable(v) ? { kind: v[kKind], path: p } : undefined;
+    if (isShareable(v)) return { kind: v[kKind], path: p };
+    if (seen.has(v)) return undefined;
+    seen.add(v);
+    switch (kindOf(v)) {
+      case 'array': {
+        const a = v as unknown[];
+        for (let i = 0; i < a.length; i++) {
+          const hit = visit(a[i], `${p}[${i}]`);
+          if (hit) return hit;
+        }
+        return undefined;
+      }
+      case 'map':
+        for (const [k, x] of v as Map<unknown, unknown>) {
+          const hit = visit(k, `${p}.<key>`) ?? visit(x, `${p}.get(${String(k)})`);
+          if (hit) return hit;
+        }
+        return undefined;
+      case 'set':
+        for (const x of v as Set<unknown>) {
+          const hit = visit(x, `${p}.<item>`);
+          if (hit) return hit;
+        }
+        return undefined;
+      case 'object':
+        for (const k of Object.keys(v)) {
+          const hit = visit((v as Record<string, unknown>)[k], `${p}.${k}`);
+          if (hit) return hit;
+        }
+        return undefined;
+      default:
+        return undefined;
+    }
+  };
+  return visit(value, path);
+}
+
+/**
+ * Replaces every shared primitive in `value` by its descriptor. Returns `value` itself when it
+ * holds none (the common case: no copy); otherwise a copy of the containers on the way.
+ */
+export function encodeShared<T>(value: T): T {
+  if (isShareable(value)) return toDescriptor(value) as T;
+  if (value === null || typeof value !== 'object' || findShared(value) === undefined) return value;
+  const copies = new Map<object, unknown>();
+  const copy = (v: unknown): unknown => {
+    if (v === null || typeof v !== 'object') return v;
+    if (isShareable(v)) return toDescriptor(v);
+    const done = copies.get(v);
+    if (done !== undefined) return done;
+    switch (kindOf(v)) {
+      case 'array': {
+        const out: unknown[] = [];
+        copies.set(v, out);
+        for (const x of v as unknown[]) out.push(copy(x));
+        return out;
+      }
+      case 'map': {
+        const out = new Map<unknown, unknown>();
+        copies.set(v, out);
+        for (const [k, x] of v as Map<unknown, unknown>) out.set(copy(k), copy(x));
+        return out;
+      }
+      case 'set': {
+        const out = new Set<unknown>();
+        copies.set(v, out);
+        for (const x of v as Set<unknown>) out.add(copy(x));
+        return out;
+      }
+      case 'object': {
+        const out: Record<string, unknown> = {};
+        copies.set(v, out);
+        for (const k of Object.keys(v)) out[k] = copy((v as Record<string, unknown>)[k]);
+        return out;
+      }
+      default:
+        return v;
+    }
+  };
+  return copy(value) as T;
+}
+
+/**
+ * Revives every descriptor in `value` (a freshly received structured clone, which this
+ * mutates in place) and returns it.
+ */
+export function decodeShared<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (isDescriptor(value)) return fromDescriptor(value) as T;
+  const seen = new Set<object>();
+  const walk = (v: object): void => {
+    if (seen.has(v)) return;
+    seen.add(v);
+    const fix = (x: unknown): unknown => {
+      if (x === null || typeof x !== 'object') return x;
+      if (isDescriptor(x)) return fromDescriptor(x);
+      walk(x);
+      return x;
+    };
+    switch (kindOf(v)) {
+      case 'array': {
+        const a = v as unknown[];
+        for (let i = 0; i < a.length; i++) a[i] = fix(a[i]);
+        return;
+      }
+      case 'map': {
+        const m = v as Map<unknown, unknown>;
+        const entries = [...m];
+        m.clear();
+        for (const [k, x] of entries) m.set(fix(k), fix(x));
+        return;
+      }
+      case 'set': {
+        const s = v as Set<unknown>;
+        const items = [...s];
+        s.clear();
+        for (const x of items) s.add(fix(x));
+        return;
+      }
+      case 'object': {
+        const o = v as Record<string, unknown>;
+        for (const k of Object.keys(o)) o[k] = fix(o[k]);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  walk(value);
+  return value;
+}
+
+/**
+ * Throws a `TypeError` naming the first shared primitive in `value`, for destinations that
+ * shared memory cannot reach (another process, a queue's byte buffer).
+ */
+export function refuseShared(value: unknown, where: string, path = 'value'): void {
+  const hit = findShared(value, path);
+  if (hit) {
+    throw withCode(
+      new TypeError(
+        `A ${hit.kind} (at ${hit.path}) cannot be sent to ${where}: nogil's shared-memory ` +
+          'primitives work only between threads of one process, passed as Thread or executor arguments',
+      ),
+      'ERR_INVALID_ARG_TYPE',
+    );
+  }
+}

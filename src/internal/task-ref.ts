@@ -1,0 +1,179 @@
+// Task references: how a function to run on another thread is named and found again there.
+//
+// Two forms (API.md, `Thread` target and executor `fn`):
+//   - a self-contained function, sent by source (`fn.toString()`) and compiled in the worker; it
+//     must not use variables from its enclosing scope (pass them as arguments instead);
+//   - `{ module, name }`: a module (file path, `file:`/`data:` URL, or bare package specifier)
+//     and the name of its export (default: 'default'), imported in the worker.
+// `toTaskRef` validates and normalises a target in the sending thread (so mistakes throw at the
+// call site); `resolveTaskRef` turns the reference back into a function in the worker.
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { withCode } from './errors.js';
+import { invalidArgType, invalidArgValue } from './validate.js';
+
+/** A function, or a module export, to run on another thread. */
+export type TaskTarget<F extends (...args: never[]) => unknown = (...args: never[]) => unknown> =
+  | F
+  | { readonly module: string | URL; readonly name?: string };
+
+/** A `TaskTarget` in a form that structured clone carries. */
+export type TaskRef =
+  | { readonly kind: 'source'; readonly source: string; readonly wrap: 'expr' | 'method'; readonly name: string }
+  | { readonly kind: 'module'; readonly url: string; readonly name: string };
+
+const refs = new WeakMap<object, TaskRef>();
+
+// Source forms `fn.toString()` yields: an expression (function, arrow, async, generator), or a
+// method shorthand (`run() {}`) that is only valid inside an object literal.
+function wrapOf(source: string): 'expr' | 'method' | undefined {
+  for (const wrap of ['expr', 'method'] as const) {
+    try {
+      // Compiles without running: a syntax check in the sending thread.
+      new Function(bodyOf(source, wrap));
+      return wrap;
+    } catch {
+      // try the next form
+    }
+  }
+  return undefined;
+}
+
+function bodyOf(source: string, wrap: 'expr' | 'method'): string {
+  return wrap === 'expr' ? `return (${source}\n);` : `return Object.values({ ${source}\n })[0];`;
+}
+
+const URL_LIKE = /^[a-zA-Z][a-zA-Z\d+.-]*:/;
+const WINDOWS_DRIVE = /^[a-zA-Z]:[\\/]/;
+
+/**
+ * Resolves a module reference to what `import()` in a worker needs: URLs pass through, paths
+ * (absolute, `./`/`../`-relative, or relative to the working directory when such a file exists)
+ * become `file:` URLs, anything else is a bare package specifier.
+ */
+export function moduleSpecifier(module: string | URL): string {
+  if (module instanceof URL) return module.href;
+  if (URL_LIKE.test(module) && !WINDOWS_DRIVE.test(module)) return module;
+  if (isAbsolute(module) || module.startsWith('./') || module.startsWith('../') || existsSync(module)) {
+    return pathToFileURL(resolvePath(module)).href;
+  }
+  return module;
+}
+
+/** Validates a target and turns it into a `TaskRef` (cached per function). */
+export function toTaskRef(target: unknown, argName = 'target'): TaskRef {
+  if (typeof target === 'function') {
+    const cached = refs.get(target);
+    if (cached) return cached;
+    const source = Function.prototype.toString.call(target);
+    if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
+      throw invalidArgValue(
+        argName,
+        target,
+        'must be a self-contained function (native and bound functions cannot be sent by source); ' +
+          'use { module, name } instead',
+      );
+    }
+    if (/^class[\s{]/.test(source)) {
+      throw invalidArgValue(argName, target, 'must be a function, not a class');
+    }
+    const wrap = wrapOf(source);
+    if (!wrap) throw invalidArgValue(argName, target, 'could not be sent by source');
+    const ref: TaskRef = { kind: 'source', source, wrap, name: target.name || '<anonymous>' };
+    refs.set(target, ref);
+    return ref;
+  }
+  if (target !== null && typeof target === 'object' && 'module' in target) {
+    const { module, name = 'default' } = target as { module: unknown; name?: unknown };
+    if (typeof module !== 'string' && !(module instanceof URL)) {
+      throw invalidArgType(`${argName}.module`, 'of type string or an instance of URL', module);
+    }
+    if (typeof name !== 'string') throw invalidArgType(`${argName}.name`, 'of type string', name);
+    return { kind: 'module', url: moduleSpecifier(module), name };
+  }
+  throw invalidArgType(argName, 'a function or an object like { module, name }', target);
+}
+
+/**
+ * Helpers that bundlers and test runners (esbuild's keepNames, Vite/vitest SSR) insert into
+ * function bodies; a function sent by source carries those references into the worker, so
+ * define harmless equivalents there.
+ */
+export function installSourceShims(): void {
+  const g = globalThis as Record<string, unknown>;
+  const define = (name: string, value: unknown): void => {
+    if (!(name in g)) Object.defineProperty(g, name, { value, writable: true, configurable: true });
+  };
+  define('__name', (fn: unknown, value: string) => {
+    if (typeof fn === 'function') Object.defineProperty(fn, 'name', { value, configurable: true });
+    return fn;
+  });
+  // Vite's SSR transform rewrites `import(x)` to this helper, with ids that are root-relative
+  // ('/dist/x.js', the root being the working directory) or '/@fs/<absolute path>'.
+  define('__vite_ssr_dynamic_import__', (specifier: string) => {
+    let target = specifier;
+    if (target.startsWith('/@fs/')) target = pathToFileURL(target.slice(4)).href;
+    else if (target.startsWith('/') && !existsSync(target)) {
+      const local = resolvePath(process.cwd(), `.${target}`);
+      if (existsSync(local)) target = pathToFileURL(local).href;
+    }
+    return import(target);
+  });
+  define('__vite_ssr_import_meta__', { url: import.meta.url });
+}
+
+/** Compiles a function sent by source (synchronously). */
+export function compileSource(ref: Extract<TaskRef, { kind: 'source' }>): (...args: unknown[]) => unknown {
+  installSourceShims();
+  const fn = new Function(bodyOf(ref.source, ref.wrap))() as unknown;
+  if (typeof fn !== 'function') {
+    throw withCode(
+      new TypeError(`task source for ${ref.name} did not evaluate to a function`),
+      'ERR_INVALID_ARG_VALUE',
+    );
+  }
+  return fn as (...args: unknown[]) => unknown;
+}
+
+const resolved = new Map<string, (...args: unknown[]) => unknown>();
+
+/** The function a `TaskRef` names, in this thread (imports the module when needed; cached). */
+export async function resolveTaskRef(ref: TaskRef): Promise<(...args: unknown[]) => unknown> {
+  const key = ref.kind === 'source' ? `s:${ref.wrap}:${ref.source}` : `m:${ref.url}#${ref.name}`;
+  const hit = resolved.get(key);
+  if (hit) return hit;
+  let fn: unknown;
+  if (ref.kind === 'source') {
+    fn = compileSource(ref);
+  } else {
+    const mod = (await import(ref.url)) as Record<string, unknown>;
+    fn = mod[ref.name];
+    if (typeof fn !== 'function') {
+      throw withCode(
+        new TypeError(`${ref.url} has no exported function named '${ref.name}' (found ${typeof fn})`),
+        'ERR_INVALID_ARG_VALUE',
+      );
+    }
+  }
+  resolved.set(key, fn as (...args: unknown[]) => unknown);
+  return fn as (...args: unknown[]) => unknown;
+}
+
+/**
+ * `process.execArgv` minus the flags a worker must not inherit (`--input-type`, `-e`/`--eval`,
+ * `-p`/`--print` and their values).
+ */
+export function workerExecArgv(argv: readonly string[] = process.execArgv): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '-e' || a === '--eval' || a === '-p' || a === '--print' || a === '--input-type') {
+      i++;
+      continue;
+    }
+    if (/^(--eval|--print|--input-type)=/.test(a)) continue;
+    out.push(a);
+  }
+  return out;
+}

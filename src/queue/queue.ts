@@ -1,0 +1,308 @@
+// Queue: Python's `queue.Queue` (FIFO) over shared memory; LifoQueue and PriorityQueue reuse it
+// with another storage layout (see core.ts and layout.ts).
+import { ValueError } from '../internal/python-errors.js';
+import { kKind, kShare, registerShareable } from '../internal/shareable.js';
+import { invalidArgType, outOfRange, validateKnownKeys, validateOptions } from '../internal/validate.js';
+import { driveAsync, driveSync } from '../threading/drive.js';
+import { assertMayBlock } from '../threading/wait.js';
+import { own } from './codec.js';
+import { QueueCore, type QueueKind, type QueueState, validateMaxBytes } from './core.js';
+import { Empty, Full, ShutDown } from './errors.js';
+import { type BlockOptions, parseBlockOptions } from './options.js';
+
+/** Options of a queue's constructor. */
+export interface QueueOptions {
+  /**
+   * The most bytes the queue's shared buffer may hold (encoded items plus a few bytes each);
+   * default 64 MiB. The buffer starts small and grows on demand up to this bound (only address
+   * space is reserved up front). An item larger than this is refused with a RangeError.
+   */
+  maxBytes?: number;
+}
+
+/** @internal The storage kind a queue class uses (inherited by user subclasses). */
+export const kStorageKind: unique symbol = Symbol('nogil.queue.storageKind');
+
+const RESOLVED = Promise.resolve();
+let reviving: QueueCore | undefined;
+
+/** @internal Creates or revives the engine of a queue being constructed. */
+export function coreFor(kind: QueueKind, maxsize: number, options: QueueOptions | undefined): QueueCore {
+  if (reviving) {
+    const core = reviving;
+    reviving = undefined;
+    return core;
+  }
+  if (typeof maxsize !== 'number') throw invalidArgType('maxsize', 'of type number', maxsize);
+  if (!Number.isInteger(maxsize)) throw outOfRange('maxsize', 'an integer', maxsize);
+  const opts = validateOptions(options);
+  validateKnownKeys(opts, ['maxBytes']);
+  const bounded = Math.min(Math.max(maxsize, -1), 0x7fffffff);
+  return QueueCore.create(kind, bounded, validateMaxBytes(opts.maxBytes));
+}
+
+/** @internal Revives a queue of class `Cls` over existing memory. */
+export function reviveQueue<Q>(Cls: new () => Q, state: QueueState): Q {
+  reviving = QueueCore.revive(state);
+  return new Cls();
+}
+
+/**
+ * A multi-producer, multi-consumer FIFO queue (Python's `queue.Queue`) in shared memory: pass
+ * it to `Thread`s as an argument and every thread sees the same queue. Items cross threads by
+ * structured clone. `maxsize > 0` bounds the number of items (producers wait for room).
+ *
+ * @example
+ * const q = new Queue<number>(10);
+ * await q.put(1);
+ * const item = await q.get();
+ * q.taskDone();
+ * await q.join();
+ */
+export class Queue<T = unknown> {
+  /** @internal The Python class name, for the shareable registry. */
+  declare readonly [kKind]: string;
+  /** @internal */
+  static [kStorageKind]: QueueKind = 'fifo';
+  readonly #core: QueueCore;
+
+  /**
+   * Creates a queue holding at most `maxsize` items (`<= 0`, the default: no limit but bytes).
+   */
+  constructor(maxsize = 0, options?: QueueOptions) {
+    this.#core = coreFor((new.target as typeof Queue)[kStorageKind], maxsize, options);
+  }
+
+  /** Python's `maxsize` (<= 0: no limit on the number of items). */
+  get maxsize(): number {
+    return this.#core.maxsize;
+  }
+
+  /** Python's `unfinished_tasks`: items put and not yet marked done with `taskDone()`. */
+  get unfinishedTasks(): number {
+    return this.#core.unfinishedTasks();
+  }
+
+  /** Whether `shutdown()` has been called (Python's `is_shutdown`). */
+  get isShutdown(): boolean {
+    return this.#core.isShutdown;
+  }
+
+  /** The number of items (approximate, as in Python: it may change right after). */
+  qsize(): number {
+    return this.#core.qsize();
+  }
+
+  /** Whether the queue is empty (approximate). */
+  empty(): boolean {
+    return this.#core.qsize() === 0;
+  }
+
+  /** Whether the queue holds `maxsize` items (approximate; false when unbounded). */
+  full(): boolean {
+    const maxsize = this.#core.maxsize;
+    return maxsize > 0 && this.#core.qsize() >= maxsize;
+  }
+
+  /**
+   * Puts an item, waiting (without blocking the event loop) for room if the queue is full.
+   * Rejects with `Full` (`block: false`, or after `timeout` ms), `ShutDown`, `ValueError`
+   * (negative timeout on a bounded queue), or the item's clone/size error (queue unchanged).
+   */
+  put(item: T, options?: BlockOptions): Promise<void> {
+    try {
+      const { block, timeout } = parseBlockOptions(options);
+      const core = this.#core;
+      const encoded = core.encode(item, `${this[kKind]}.put`);
+      this.#checkPutTimeout(block, timeout);
+      if (core.tryPut(encoded)) return RESOLVED;
+      if (!block) throw new Full();
+      return driveAsync(core.put(own(encoded), block, timeout));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  // Python raises ValueError for a negative timeout on a bounded queue before looking at room.
+  #checkPutTimeout(block: boolean, timeout: number | undefined): void {
+    const core = this.#core;
+    if (block && timeout !== undefined && timeout < 0 && core.maxsize > 0) {
+      if (core.isShutdown) throw new ShutDown();
+      throw new ValueError("'timeout' must be a non-negative number");
+    }
+  }
+
+  /**
+   * `put()` that blocks this worker thread.
+   * @throws {RuntimeError} always on the main thread.
+   */
+  putSync(item: T, options?: BlockOptions): void {
+    assertMayBlock(`${this[kKind]}.putSync`, 'queue.put');
+    const { block, timeout } = parseBlockOptions(options);
+    const core = this.#core;
+    const encoded = core.encode(item, `${this[kKind]}.putSync`);
+    this.#checkPutTimeout(block, timeout);
+    if (core.tryPut(encoded)) return;
+    if (!block) throw new Full();
+    driveSync(core.put(own(encoded), block, timeout));
+  }
+
+  /** Puts an item only if there is room now. @throws {Full} otherwise (also `ShutDown`). */
+  putNowait(item: T): void {
+    const core = this.#core;
+    if (!core.tryPut(core.encode(item, `${this[kKind]}.putNowait`))) throw new Full();
+  }
+
+  /**
+   * Removes and returns the next item, waiting (without blocking the event loop) while the
+   * queue is empty. Rejects with `Empty` (`block: false`, or after `timeout` ms), `ShutDown`
+   * (shut down and drained, or at once after `shutdown(true)`), or `ValueError` (negative timeout).
+   */
+  get(options?: BlockOptions): Promise<T> {
+    try {
+      const { block, timeout } = parseBlockOptions(options);
+      const core = this.#core;
+      this.#checkGetTimeout(block, timeout);
+      const popped = core.tryGet();
+      if (popped) return Promise.resolve(core.decode(popped) as T);
+      if (!block) throw new Empty();
+      return driveAsync(core.get(block, timeout)).then((p) => core.decode(p) as T);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #checkGetTimeout(block: boolean, timeout: number | undefined): void {
+    const core = this.#core;
+    if (block && timeout !== undefined && timeout < 0) {
+      if (core.isShutdown && core.qsize() === 0) throw new ShutDown();
+      throw new ValueError("'timeout' must be a non-negative number");
+    }
+  }
+
+  /**
+   * `get()` that blocks this worker thread.
+   * @throws {RuntimeError} always on the main thread.
+   */
+  getSync(options?: BlockOptions): T {
+    assertMayBlock(`${this[kKind]}.getSync`, 'queue.get');
+    const { block, timeout } = parseBlockOptions(options);
+    const core = this.#core;
+    this.#checkGetTimeout(block, timeout);
+    const popped = core.tryGet();
+    if (popped) return core.decode(popped) as T;
+    if (!block) throw new Empty();
+    return core.decode(driveSync(core.get(block, timeout))) as T;
+  }
+
+  /** Removes and returns an item if one is there now. @throws {Empty} otherwise (also `ShutDown`). */
+  getNowait(): T {
+    const core = this.#core;
+    const popped = core.tryGet();
+    if (!popped) throw new Empty();
+    return core.decode(popped) as T;
+  }
+
+  /**
+   * Marks one item taken with `get()` as processed; `join()` resolves when every item put has
+   * been marked.
+   * @throws {ValueError} if called more times than items were put.
+   */
+  taskDone(): void {
+    this.#core.taskDone();
+  }
+
+  /** Waits (without blocking the event loop) until every item put has been marked done. */
+  join(): Promise<void> {
+    return driveAsync(this.#core.join());
+  }
+
+  /**
+   * `join()` that blocks this worker thread.
+   * @throws {RuntimeError} always on the main thread.
+   */
+  joinSync(): void {
+    assertMayBlock(`${this[kKind]}.joinSync`, 'queue.join');
+    driveSync(this.#core.join());
+  }
+
+  /**
+   * Shuts the queue down (Python 3.13): `put` fails with `ShutDown` from now on, `get` once the
+   * queue is empty; waiting callers are woken and get `ShutDown`. With `immediate`, the queue is
+   * emptied at once (those items count as done for `join()`) and `get` fails straight away.
+   */
+  shutdown(immediate = false): void {
+    this.#core.shutdown(Boolean(immediate));
+  }
+
+  /**
+   * Iterates items until the queue is shut down and drained (the tutorial's ClosableQueue). Each
+   * item is marked done (`taskDone()`) when the loop asks for the next one, or leaves the loop.
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    let pending = false;
+    const finishPending = (): void => {
+      if (pending) {
+        pending = false;
+        this.taskDone();
+      }
+    };
+    const iterator: AsyncIterableIterator<T> = {
+      next: async (): Promise<IteratorResult<T>> => {
+        finishPending();
+        try {
+          const value = await this.get();
+          pending = true;
+          return { value, done: false };
+        } catch (error) {
+          if (error instanceof ShutDown) return { value: undefined, done: true };
+          throw error;
+        }
+      },
+      return: async (): Promise<IteratorResult<T>> => {
+        finishPending();
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
+  }
+
+  /**
+   * The blocking twin of `for await` for worker threads: `for (const item of q.iterSync())`.
+   * @throws {RuntimeError} on the main thread.
+   */
+  *iterSync(): Generator<T, void, void> {
+    let pending = false;
+    try {
+      for (;;) {
+        if (pending) {
+          pending = false;
+          this.taskDone();
+        }
+        let item: T;
+        try {
+          item = this.getSync();
+        } catch (error) {
+          if (error instanceof ShutDown) return;
+          throw error;
+        }
+        pending = true;
+        yield item;
+      }
+    } finally {
+      if (pending) this.taskDone();
+    }
+  }
+
+  /** @internal The state that crosses threads: the queue's shared buffers. */
+  [kShare](): QueueState {
+    return this.#core.state;
+  }
+}
+Object.defineProperty(Queue.prototype, kKind, { value: 'Queue', configurable: true });
+Object.defineProperty(Queue.prototype, Symbol.toStringTag, { value: 'Queue', configurable: true });
+
+registerShareable('Queue', (state) => reviveQueue(Queue, state as QueueState));

@@ -1,0 +1,102 @@
+// Queues in the three settings: async tasks on the main thread, main thread <-> worker, and
+// worker <-> worker, plus the 1M-item stress test.
+import { Queue } from 'nogil/queue';
+import { describe, expect, test } from 'vitest';
+import { fixture, joinAll, repeat, sleep, spawn } from '../helpers/threading.js';
+
+describe('Queue between async tasks on the main thread', () => {
+  test('producers and consumers move every item once; maxsize holds producers back', async () => {
+    const q = new Queue<number>(4);
+    let maxSeen = 0;
+    const got: number[] = [];
+    const producer = async (from: number) => {
+      for (let i = from; i < from + 100; i++) {
+        await q.put(i);
+        maxSeen = Math.max(maxSeen, q.qsize());
+      }
+    };
+    const consumer = async () => {
+      for (;;) {
+        const item = await q.get();
+        q.taskDone();
+        if (item < 0) return;
+        got.push(item);
+        if (item % 7 === 0) await sleep(0);
+      }
+    };
+    const consumers = [consumer(), consumer()];
+    await Promise.all([producer(0), producer(100)]);
+    await q.join();
+    await q.put(-1);
+    await q.put(-1);
+    await Promise.all(consumers);
+    expect(maxSeen).toBeLessThanOrEqual(4);
+    expect(got.sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+});
+
+describe('Queue between the main thread and a worker', () => {
+  test('a bounded queue makes the worker wait for the main thread (back-pressure), in order', async () => {
+    const q = new Queue<number>(2);
+    const t = spawn({ target: fixture('produce'), args: [q, 0, 50] });
+    while (q.qsize() < 2) await sleep(5);
+    await sleep(100);
+    expect(q.qsize()).toBe(2); // the worker is blocked in putSync
+    expect(t.isAlive()).toBe(true);
+    const got: number[] = [];
+    for (let i = 0; i < 50; i++) got.push(await q.get());
+    expect(got).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    await joinAll([t]);
+  });
+
+  test('the main thread feeds a consuming worker', async () => {
+    const q = new Queue<number | string>();
+    const t = spawn({ target: fixture('consumeUntil'), args: [q, 'stop'] });
+    for (let i = 0; i < 100; i++) await q.put(i);
+    await q.put('stop');
+    expect(await joinAll([t])).toEqual([Array.from({ length: 100 }, (_, i) => i)]);
+  });
+});
+
+describe('Queue between workers', () => {
+  test('FIFO order from one producer holds across threads', async () => {
+    const q = new Queue<number>(8);
+    const consumer = spawn({ target: fixture('consumeUntil'), args: [q, -1] });
+    const producer = spawn({ target: fixture('produce'), args: [q, 0, 5_000] });
+    await joinAll([producer]);
+    await q.put(-1);
+    const [items] = (await joinAll([consumer])) as [number[]];
+    expect(items).toEqual(Array.from({ length: 5_000 }, (_, i) => i));
+  });
+
+  test('stress: 2 producers + 2 consumers move 1M items through a Queue(64), none lost or duplicated', async () => {
+    await repeat(2, async () => {
+      const total = 1_000_000;
+      const q = new Queue<number>(64);
+      const seen = new Int32Array(new SharedArrayBuffer(total * 4));
+      const consumer = (queue: Queue<number>, marks: Int32Array) => {
+        let n = 0;
+        for (;;) {
+          const item = queue.getSync();
+          if (item < 0) return n;
+          Atomics.add(marks, item, 1);
+          n++;
+        }
+      };
+      const consumers = [spawn({ target: consumer, args: [q, seen] }), spawn({ target: consumer, args: [q, seen] })];
+      const producers = [
+        spawn({ target: fixture('produce'), args: [q, 0, total / 2] }),
+        spawn({ target: fixture('produce'), args: [q, total / 2, total / 2] }),
+      ];
+      await joinAll(producers, 120_000);
+      await q.put(-1);
+      await q.put(-1);
+      const counts = (await joinAll(consumers, 120_000)) as number[];
+      expect(counts[0]! + counts[1]!).toBe(total);
+      let wrong = 0;
+      for (let i = 0; i < total; i++) if (seen[i] !== 1) wrong++;
+      expect(wrong).toBe(0);
+      expect(q.empty()).toBe(true);
+    });
+  }, 240_000);
+});
