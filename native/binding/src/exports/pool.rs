@@ -78,6 +78,16 @@ fn pool_arg(env: Env<'_>, value: Value<'_>) -> JsResult<Arc<ThreadPool>> {
         .ok_or_else(|| JsError::error("ERR_NATIVE_POOL_CLOSED", "the native pool is closed"))
 }
 
+/// Removes a pool from the registry (the handle is dead to JavaScript from then on); `None`
+/// when it was already closed.
+fn take_pool(env: Env<'_>, value: Value<'_>) -> JsResult<Option<Arc<ThreadPool>>> {
+    let handle = uint(env, value, "pool")?;
+    let app = &EnvState::get(env)?.app;
+    Ok(u32::try_from(handle)
+        .ok()
+        .and_then(|h| app.pools.borrow_mut().remove(&h)))
+}
+
 /// A task of `poolSubmit`.
 struct Task {
     id: f64,
@@ -271,11 +281,8 @@ fn batch_completion(id: f64, batch: &Batch) -> Completion {
 /// joined on this thread (at once: they have already returned or are returning).
 fn pool_close<'s>(env: Env<'s>, args: &Args<'s>) -> JsResult<Value<'s>> {
     expect_arity(args, "poolClose", &["pool"])?;
-    let handle = uint(env, args.get(0)?, "pool")?;
+    let pool = take_pool(env, args.get(0)?)?;
     let state = EnvState::get(env)?;
-    let pool = u32::try_from(handle)
-        .ok()
-        .and_then(|h| state.app.pools.borrow_mut().remove(&h));
     let (deferred, promise) = env.promise()?;
     state.delivery.begin(env, 1);
     let delivery = Arc::clone(&state.delivery);
@@ -302,12 +309,7 @@ fn pool_close<'s>(env: Env<'s>, args: &Args<'s>) -> JsResult<Value<'s>> {
 /// close it without waiting (queued work still finishes, then the threads exit).
 fn pool_release<'s>(env: Env<'s>, args: &Args<'s>) -> JsResult<Value<'s>> {
     expect_arity(args, "poolRelease", &["pool"])?;
-    let handle = uint(env, args.get(0)?, "pool")?;
-    let state = EnvState::get(env)?;
-    let pool = u32::try_from(handle)
-        .ok()
-        .and_then(|h| state.app.pools.borrow_mut().remove(&h));
-    if let Some(pool) = pool {
+    if let Some(pool) = take_pool(env, args.get(0)?)? {
         pool.close(|| {});
     }
     env.undefined()
