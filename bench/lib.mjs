@@ -13,6 +13,23 @@ export async function time(fn, { runs = 5, warmup = 1 } = {}) {
   return times;
 }
 
+/**
+ * Times several contenders in alternating rounds (one run of each per round, after one
+ * untimed warm-up round), so that background load hits every contender alike. Returns the
+ * median ms of each, by name.
+ */
+export async function interleaved(contenders, { runs = 5, warmup = 1 } = {}) {
+  const times = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  for (let round = 0; round < warmup + runs; round++) {
+    for (const [name, fn] of Object.entries(contenders)) {
+      const t = performance.now();
+      await fn();
+      if (round >= warmup) times[name].push(performance.now() - t);
+    }
+  }
+  return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+}
+
 /** The median of numbers. */
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
