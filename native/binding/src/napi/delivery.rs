@@ -86,6 +86,9 @@ unsafe impl Send for Tsfn {}
 /// The queue's state.
 struct Queue {
     items: Vec<Completion>,
+    /// The buffer `drain` emptied last time, kept with its capacity so that a steady stream
+    /// of completions reuses two buffers instead of reallocating (and growing) one per burst.
+    spare: Vec<Completion>,
     /// Set at teardown: the environment is gone and late completions are dropped.
     closed: bool,
 }
@@ -109,6 +112,7 @@ impl Delivery {
         let delivery = Arc::new(Delivery {
             queue: Mutex::new(Queue {
                 items: Vec::new(),
+                spare: Vec::new(),
                 closed: false,
             }),
             tsfn: Mutex::new(None),
@@ -240,8 +244,13 @@ impl Delivery {
 
     /// Drains the queue on the JavaScript thread and settles everything in it.
     fn drain(&self, env: Env<'_>) -> JsResult<()> {
-        let items = std::mem::take(&mut lock(&self.queue).items);
+        let mut items = {
+            let mut queue = lock(&self.queue);
+            let spare = std::mem::take(&mut queue.spare);
+            std::mem::replace(&mut queue.items, spare)
+        };
         if items.is_empty() {
+            lock(&self.queue).spare = items;
             return Ok(());
         }
         let count = items.len();
@@ -249,7 +258,7 @@ impl Delivery {
         let rest = env.array(0)?;
         let mut rest_len = 0u32;
         let mut deferreds = Vec::new();
-        for Completion { target, payload } in items {
+        for Completion { target, payload } in items.drain(..) {
             match target {
                 // Settled after the id-addressed ones below: a burst holds the last tasks of a
                 // pool together with its close(), and close() must resolve after them.
@@ -268,6 +277,12 @@ impl Delivery {
             }
         }
         self.settled(env, count);
+        {
+            let mut queue = lock(&self.queue);
+            if queue.spare.capacity() < items.capacity() {
+                queue.spare = items;
+            }
+        }
         let mut first_error = None;
         if !scalars.is_empty() || rest_len > 0 {
             let state = EnvState::get(env)?;
