@@ -82,13 +82,24 @@ export interface WaitOptions {
   readonly signal?: AbortSignal | null;
 }
 
-/** The output type an options object selects: `string` in text mode, else `Buffer`. */
-export type OutputOf<O> = O extends { readonly text: true }
+/** The type of option `K` in `O`, or `undefined` when `O` has no such key. */
+type OptionOf<O, K extends PropertyKey> = K extends keyof O ? O[K] : undefined;
+
+/**
+ * The output type an options object selects: `string` in text mode (`text: true`, or any
+ * `encoding`), `Buffer` when neither is given, and `Buffer | string` when it cannot be known.
+ *
+ * Looked up by key, not by `O extends { text?: ... }`: an object type whose properties are all
+ * optional is a "weak type", and `{ stdout: PIPE }` (no key in common) is not assignable to it.
+ */
+export type OutputOf<O> = [OptionOf<O, 'text'>] extends [true]
   ? string
-  : O extends { readonly encoding: string }
+  : [OptionOf<O, 'encoding'>] extends [string]
     ? string
-    : O extends { readonly text?: false | null | undefined; readonly encoding?: null | undefined }
-      ? Buffer
+    : [OptionOf<O, 'text'>] extends [false | null | undefined]
+      ? [OptionOf<O, 'encoding'>] extends [null | undefined]
+        ? Buffer
+        : Buffer | string
       : Buffer | string;
 
 export const POPEN_KEYS = [
