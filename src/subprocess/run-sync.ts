@@ -11,7 +11,7 @@ import { abortError, CalledProcessError, type Output, TimeoutExpired } from './e
 import { type Args, type NodeStdio, type OutputOf, planSpawn, type RunOptions } from './options.js';
 import { fdOf } from './pipes.js';
 import { prepareRun } from './run-options.js';
-import { cwdError } from './shell.js';
+import { cwdError, spawnError } from './shell.js';
 import { killQuietly, returncodeOf, SIGKILL } from './signals.js';
 import { decodeOutput, inputBytes } from './text.js';
 
@@ -59,9 +59,11 @@ export function runSync<const O extends RunOptions = {}>(args: Args, options?: O
       if (plan.detached && result.pid) killQuietly(-result.pid, SIGKILL);
       throw new TimeoutExpired(plan.args, timeout ?? 0, nonEmpty(result.stdout), nonEmpty(result.stderr));
     }
-    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') {
-      throw cwdError(plan.cwd, [plan.file, ...plan.fileArgs]) ?? error;
-    }
+    const argv = [plan.file, ...plan.fileArgs];
+    const badCwd = error.code === 'ENOENT' || error.code === 'ENOTDIR' ? cwdError(plan.cwd, argv) : null;
+    if (badCwd) throw badCwd;
+    // The same error as `run` gives (`spawn prog ENOENT`, not Node's `spawnSync prog ENOENT`).
+    if (error.code === 'ENOENT' || error.code === 'EACCES') throw spawnError(error.code, argv);
     throw error;
   }
   const decode = (buf: Buffer | null | undefined): Output | null => {

@@ -4,6 +4,7 @@ import {
   CompletedProcess,
   DEVNULL,
   PIPE,
+  run,
   runSync,
   STDOUT,
   TimeoutExpired,
@@ -87,5 +88,21 @@ describe('runSync', () => {
 
   it('raises ENOENT for a missing program', () => {
     expect(() => runSync(['nogil-no-such-program'])).toThrow(expect.objectContaining({ code: 'ENOENT' }));
+  });
+
+  it('raises the same start errors as run (spawn prog ENOENT / EACCES, not spawnSync)', async () => {
+    for (const args of [['nogil-no-such-program', 'x'], ['/etc/passwd'], ['/tmp']]) {
+      const async = (await run(args).catch((e: unknown) => e)) as NodeJS.ErrnoException;
+      let sync: unknown;
+      try {
+        runSync(args);
+      } catch (error) {
+        sync = error;
+      }
+      expect(sync).toBeInstanceOf(Error);
+      const { code, errno, syscall, path, message } = async;
+      expect(sync).toMatchObject({ code, errno, syscall, path, message, spawnargs: args.slice(1) });
+    }
+    expect(() => runSync(['nogil-no-such-program'])).toThrow('spawn nogil-no-such-program ENOENT');
   });
 });
