@@ -18,8 +18,8 @@ import {
   validateTimeout,
   type WaitOptions,
 } from './options.js';
-import { holdPipe, popenOutputs } from './pipes.js';
-import { cwdError } from './shell.js';
+import { hideFromExitFlush, holdPipe, popenOutputs } from './pipes.js';
+import { cwdError, findProgramError } from './shell.js';
 import { killQuietly, returncodeOf, SIGKILL, signalNumber } from './signals.js';
 import { inputBytes } from './text.js';
 import { type LongTimer, setLongTimeout } from './timers.js';
@@ -124,14 +124,23 @@ export class Popen<const O extends PopenOptions = {}> {
     // A write after the child exited fails with EPIPE: Python raises it from write(); a Node
     // stream without an 'error' listener would crash the process instead. write(cb) still sees it.
     this.stdin?.on('error', () => {});
+    const held: Readable[] = [];
     for (const stream of [this.stdout, this.stderr]) {
       if (!stream) continue;
       stream.on('error', () => {});
       popenOutputs.add(stream);
-      holdPipe(stream);
+      if (holdPipe(stream)) held.push(stream);
     }
+    hideFromExitFlush(child, held);
     if (this.stdin && this.#encoding) this.stdin.setDefaultEncoding(this.#encoding);
-    if (child.pid !== undefined) {
+    if (child.pid === undefined) {
+      // Node knows at once that the start failed but reports why only a tick later: reach the
+      // same verdict now, so that poll() right after the constructor throws it (Python raises
+      // from the constructor itself). Anything it cannot tell (e.g. EAGAIN) waits for Node.
+      const argv = [plan.file, ...plan.fileArgs];
+      const known = cwdError(plan.cwd, argv) ?? findProgramError(argv, plan.cwd, plan.env);
+      if (known) this.#fail(known, settle.reject);
+    } else {
       // The child has its own copy of each handed-over pipe now; closing ours lets the writer
       // get SIGPIPE when the reader exits (Python's documented `p1.stdout.close()`).
       for (const stream of plan.handoffs) stream.destroy();

@@ -184,6 +184,22 @@ describe('bad input: a clear error, nothing left running', () => {
     expect(() => p.kill()).not.toThrow();
   });
 
+  it('makes poll() throw the start error right after the constructor, before any await', async () => {
+    // Python raises from Popen() itself; nogil reports it on the first poll() already.
+    const missing = new Popen(['nogil-no-such-program', 'a']);
+    expect(() => missing.poll()).toThrow(
+      expect.objectContaining({ code: 'ENOENT', message: 'spawn nogil-no-such-program ENOENT', spawnargs: ['a'] }),
+    );
+    const denied = new Popen(['/etc/passwd']);
+    expect(() => denied.poll()).toThrow(expect.objectContaining({ code: 'EACCES' }));
+    const noCwd = new Popen(['true'], { cwd: '/nonexistent-nogil' });
+    expect(() => noCwd.poll()).toThrow(/does not exist/);
+    // The rejections are the same errors, and nothing was started.
+    await expect(missing.wait()).rejects.toMatchObject({ code: 'ENOENT', errno: -2, path: 'nogil-no-such-program' });
+    await expect(denied.communicate()).rejects.toMatchObject({ code: 'EACCES' });
+    await expect(noCwd.wait()).rejects.toMatchObject({ code: 'ENOENT', path: '/nonexistent-nogil' });
+  });
+
   it('says which cwd is missing (ENOENT) or not a directory (ENOTDIR)', async () => {
     const missing = (await run(['true'], { cwd: '/nonexistent-nogil' }).catch((e: unknown) => e)) as Error;
     expect(missing).toMatchObject({ code: 'ENOENT', path: '/nonexistent-nogil' });

@@ -1,5 +1,4 @@
 // Popen: poll/wait/communicate/signals/dispose on real children, with Python's semantics.
-import { once } from 'node:events';
 import { DEVNULL, PIPE, Popen, STDOUT, TimeoutExpired, ValueError } from 'nogil/subprocess';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assertNoChildren, isAlive } from '../helpers/proc.js';
@@ -129,8 +128,20 @@ describe('Popen basics', () => {
 
   it('sendSignal delivers a catchable signal the child handles', async () => {
     const p = new Popen(['python3', '-c', FIRST_THEN_SIGNAL[2] as string], { stdout: PIPE, text: true });
-    const [line] = (await once(p.stdout!, 'data')) as [Buffer];
-    expect(line.toString()).toBe('first\n');
+    // Read up to the end of the first line (python3 may write 'first' and '\n' separately, e.g.
+    // under PYTHONUNBUFFERED), then stop reading so communicate() gets the rest.
+    const line = await new Promise<string>((resolve) => {
+      let text = '';
+      const onData = (chunk: Buffer): void => {
+        text += chunk.toString();
+        if (!text.includes('\n')) return;
+        p.stdout!.off('data', onData);
+        p.stdout!.pause();
+        resolve(text);
+      };
+      p.stdout!.on('data', onData);
+    });
+    expect(line).toBe('first\n');
     p.sendSignal('SIGUSR1');
     const [out] = await p.communicate();
     expect(out).toBe('second\n'); // 'first' was consumed by the 'data' listener above
@@ -148,6 +159,20 @@ describe('Popen.communicate', () => {
     const [out, err] = await p.communicate();
     expect(out?.toString()).toBe('out\n');
     expect(err?.toString()).toBe('err\n');
+  });
+
+  it('lets resume() drain output nobody listens to (the Node idiom), so the child never blocks', async () => {
+    // 1 MiB is far more than a pipe holds: a held pipe would block `head` until the timeout.
+    const p = new Popen(['head', '-c', '1048576', '/dev/zero'], { stdout: PIPE, stderr: PIPE });
+    p.stdout!.resume();
+    expect(await p.wait(20_000)).toBe(0);
+    // stderr, not resumed, is still held: what the child left there is not lost at exit.
+    const q = new Popen(['sh', '-c', 'head -c 1048576 /dev/zero; echo kept >&2'], { stdout: PIPE, stderr: PIPE });
+    q.stdout!.resume();
+    expect(await q.wait(20_000)).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const [, err] = await q.communicate();
+    expect(err?.toString()).toBe('kept\n');
   });
 
   it('returns strings in text mode and writes string input', async () => {
@@ -189,8 +214,9 @@ describe('Popen.communicate', () => {
   it('after TimeoutExpired the child keeps running and a later call returns all output', async () => {
     const p = new Popen(FIRST_THEN_SIGNAL, { stdout: PIPE, stderr: PIPE, text: true });
     let partial: TimeoutExpired | undefined;
-    // Time out until 'first' has been read: each TimeoutExpired carries the output so far.
-    for (let i = 0; i < 200 && !partial?.output; i++) {
+    // Time out until the line 'first\n' has been read (python3 may write 'first' and '\n'
+    // separately, e.g. under PYTHONUNBUFFERED): each TimeoutExpired carries the output so far.
+    for (let i = 0; i < 200 && !partial?.output?.toString().includes('\n'); i++) {
       const error = await p.communicate(null, 25).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TimeoutExpired);
       partial = error as TimeoutExpired;
