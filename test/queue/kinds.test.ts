@@ -123,6 +123,15 @@ describe('SimpleQueue', () => {
     await expect(empty.get({ timeout: 20 })).rejects.toThrow(Empty);
   });
 
+  test('block: false ignores a negative timeout (CPython: Empty, not ValueError)', async () => {
+    const q = new SimpleQueue<number>();
+    await expect(q.get({ block: false, timeout: -1 })).rejects.toThrow(Empty);
+    q.putNowait(7);
+    expect(await q.get({ block: false, timeout: -1 })).toBe(7);
+    await expect(q.get({ timeout: -1 })).rejects.toThrow(ValueError);
+    expect(q.qsize()).toBe(0);
+  });
+
   test('works between a worker and the main thread', async () => {
     const q = new SimpleQueue<string>();
     const t = spawn({ target: (queue: SimpleQueue<string>) => queue.getSync() + queue.getSync(), args: [q] });

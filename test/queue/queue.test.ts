@@ -18,6 +18,14 @@ describe('Queue (Python semantics)', () => {
     expect(new Queue(-5).full()).toBe(false);
   });
 
+  test("maxsize keeps the value given, as Python's attribute does (<= 0: unbounded)", async () => {
+    const q = new Queue(-5);
+    expect(q.maxsize).toBe(-5);
+    for (let i = 0; i < 10; i++) q.putNowait(i);
+    expect(q.full()).toBe(false);
+    expect(new Queue(-1).maxsize).toBe(-1);
+  });
+
   test('getNowait on an empty queue raises Empty; putNowait on a full one raises Full', () => {
     const q = new Queue(1);
     expect(() => q.getNowait()).toThrow(Empty);

@@ -90,6 +90,22 @@ describe('Thread lifecycle (Python semantics)', () => {
     expect(typeof t.nativeId).toBe('number');
   });
 
+  test.runIf(process.platform === 'linux')(
+    'nativeId is a number as soon as start() returns (as Python), the id the thread reports itself',
+    async () => {
+      const threads = [1, 2, 3].map(
+        () => new Thread({ target: async () => (await import('nogil/threading')).getNativeId() }),
+      );
+      for (const t of threads) t.start();
+      const early = threads.map((t) => t.nativeId);
+      for (const id of early) expect(typeof id).toBe('number');
+      expect(new Set(early).size).toBe(3);
+      const reported = await joinAll(threads);
+      expect(reported).toEqual(early);
+      expect(threads.map((t) => t.nativeId)).toEqual(early);
+    },
+  );
+
   test('join(timeout) resolves after about the timeout', async () => {
     const release = new Event();
     const t = spawn({ target: fixture('waitEvent'), args: [release, 10_000] });
