@@ -11,6 +11,7 @@
 //
 // Executors reuse this: thread pools encode task arguments and results the same way, and a
 // process pool calls `refuseShared()` (shared memory cannot reach another process).
+import { threadId } from 'node:worker_threads';
 import { withCode } from './errors.js';
 
 /** The method a shareable class implements: returns its clonable state. */
@@ -28,10 +29,39 @@ export interface Shareable {
 export interface SharedDescriptor {
   readonly __nogilShared: string;
   readonly state: unknown;
+  /** Process-wide identity of the primitive: one handle per primitive in each thread. */
+  readonly id?: string;
 }
 
 const TAG = '__nogilShared';
 const revivers = new Map<string, (state: unknown) => object>();
+
+// Identity (Python's `is`): a primitive that reaches a thread several times (twice in one
+// argument list, inside a Condition and on its own, sent back to the thread that made it) is
+// one object there, as in Python, where threads share objects. Each primitive gets an id the
+// first time it is shared (`<threadId>:<n>`: thread ids are never reused in a process); every
+// thread keeps its handles by id, weakly.
+const idOf = new WeakMap<object, string>();
+const handles = new Map<string, WeakRef<object>>();
+const forget = new FinalizationRegistry<string>((id) => {
+  if (handles.get(id)?.deref() === undefined) handles.delete(id);
+});
+let lastId = 0;
+
+function remember(handle: object, id: string): void {
+  idOf.set(handle, id);
+  handles.set(id, new WeakRef(handle));
+  forget.register(handle, id);
+}
+
+function identify(value: object): string {
+  let id = idOf.get(value);
+  if (id === undefined) {
+    id = `${threadId}:${++lastId}`;
+    remember(value, id);
+  }
+  return id;
+}
 
 /** Registers how this thread rebuilds a handle of `kind` from its state. */
 export function registerShareable(kind: string, revive: (state: unknown) => object): void {
@@ -65,11 +95,14 @@ export function isDescriptor(value: unknown): value is SharedDescriptor {
 
 /** The descriptor of one shareable. */
 export function toDescriptor(value: Shareable): SharedDescriptor {
-  return { [TAG]: value[kKind], state: value[kShare]() } as SharedDescriptor;
+  return { [TAG]: value[kKind], state: value[kShare](), id: identify(value) } as SharedDescriptor;
 }
 
 /** A live handle from a descriptor (TypeError for an unknown kind). */
 export function fromDescriptor(desc: SharedDescriptor): object {
+  const id = typeof desc.id === 'string' ? desc.id : undefined;
+  const known = id === undefined ? undefined : handles.get(id)?.deref();
+  if (known !== undefined) return known;
   const revive = revivers.get(desc.__nogilShared);
   if (!revive) {
     throw new TypeError(
@@ -77,7 +110,9 @@ export function fromDescriptor(desc: SharedDescriptor): object {
         `(import 'nogil/threading' and 'nogil/queue' there)`,
     );
   }
-  return revive(desc.state);
+  const handle = revive(desc.state);
+  if (id !== undefined) remember(handle, id);
+  return handle;
 }
 
 // Containers the walk enters: arrays, Maps, Sets, and objects that structured clone turns into

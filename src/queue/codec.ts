@@ -10,7 +10,8 @@
 //
 // Record payload kinds (the low 3 bits of a record's header word):
 //   F64      the number's 8 bytes (little-endian)
-//   STR      a top-level string, UTF-8
+//   STR      a top-level string, UTF-8 (strings with a lone surrogate, which UTF-8 cannot carry,
+//            go to V8 instead, here and inside COMPACT values)
 //   V8       v8.serialize output
 //   CONST    1 byte: 0 undefined, 1 null, 2 false, 3 true
 //   COMPACT  the format below
@@ -81,8 +82,14 @@ function writeU32(n: number): void {
   scratch[pos++] = n >>> 24;
 }
 
+// `String.prototype.isWellFormed` (ES2024, in Node 20's V8; not in the project's ES2023 lib):
+// false for a string with a lone surrogate, which UTF-8 cannot carry (it would come out as
+// U+FFFD). Such strings go through v8.serialize, which keeps them, as structured clone does.
+const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
 // A string as u32 length + UTF-8; short ASCII strings by hand (cheaper than a native call).
-function writeString(s: string): void {
+// False (nothing sensible written) for a string UTF-8 cannot carry.
+function writeString(s: string): boolean {
   const n = s.length;
   if (n <= 64) {
     ensure(4 + n);
@@ -98,15 +105,17 @@ function writeString(s: string): void {
       pos = start;
       writeU32(n);
       pos += n;
-      return;
+      return true;
     }
     pos = start;
   }
+  if (!isWellFormed(s)) return false;
   const bytes = Buffer.byteLength(s, 'utf8');
   ensure(4 + bytes);
   writeU32(bytes);
   scratch.write(s, pos, bytes, 'utf8');
   pos += bytes;
+  return true;
 }
 
 // Writes a value in the compact format; false if it needs structured clone proper.
@@ -125,8 +134,7 @@ function writeCompact(value: unknown, depth: number, seen: object[]): boolean {
       return true;
     case 'string':
       scratch[pos++] = C_STR;
-      writeString(value);
-      return true;
+      return writeString(value);
     case 'boolean':
       scratch[pos++] = value ? C_TRUE : C_FALSE;
       return true;
@@ -157,8 +165,7 @@ function writeCompact(value: unknown, depth: number, seen: object[]): boolean {
       scratch[pos++] = C_OBJ;
       writeU32(keys.length);
       for (const k of keys) {
-        writeString(k);
-        if (!writeCompact((value as Record<string, unknown>)[k], depth + 1, seen)) return false;
+        if (!writeString(k) || !writeCompact((value as Record<string, unknown>)[k], depth + 1, seen)) return false;
       }
       return true;
     }
@@ -177,6 +184,7 @@ export function encodeItem(item: unknown, where: string): Encoded {
     case 'number':
       return { tag: TAG_F64, len: 8, num: item, payload: EMPTY };
     case 'string': {
+      if (!isWellFormed(item)) break; // a lone surrogate: v8.serialize below keeps it
       const payload = Buffer.from(item, 'utf8');
       return { tag: TAG_STR, len: payload.length, num: 0, payload };
     }

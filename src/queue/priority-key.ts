@@ -6,7 +6,8 @@
 //   number/boolean/bigint  0x10 + 8 bytes: the float64, big-endian, sign-flipped so unsigned
 //                          byte order is numeric order (-0 is 0; NaN sorts after every number;
 //                          bigints are compared as their nearest float64)
-//   string                 0x20 + UTF-8 (byte order = code point order), 0x00 escaped as
+//   string                 0x20 + UTF-8 (byte order = code point order; a lone surrogate as
+//                          its own code point's 3 bytes), 0x00 escaped as
 //                          0x00 0xFF, terminated by 0x00 0x00
 //   array                  0x30 + each element's encoding + 0x00 (below every tag: shorter first)
 //   anything else          0x40, and the key ends: items equal up to such an element are
@@ -19,6 +20,23 @@ const T_NUM = 0x10;
 const T_STR = 0x20;
 const T_ARR = 0x30;
 const T_OTHER = 0x40;
+
+// UTF-8 of the string's code points. A lone surrogate (which `Buffer.from(s, 'utf8')` would turn
+// into U+FFFD, making distinct strings equal) is written as the 3-byte form of its own code point
+// (as WTF-8 does), so byte order stays code point order, as Python compares strings.
+function utf8CodePoints(s: string): Uint8Array {
+  const wellFormed = (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+  if (wellFormed) return Buffer.from(s, 'utf8');
+  const out: number[] = [];
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x80) out.push(cp);
+    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
+    else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
+    else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3f), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
+  }
+  return Uint8Array.from(out);
+}
 
 class Writer {
   buf = new Uint8Array(32);
@@ -53,7 +71,7 @@ class Writer {
   }
 
   string(s: string): void {
-    const bytes = Buffer.from(s, 'utf8');
+    const bytes = utf8CodePoints(s);
     this.ensure(bytes.length * 2 + 3);
     this.buf[this.len++] = T_STR;
     for (const b of bytes) {

@@ -37,7 +37,8 @@ export function coreFor(kind: QueueKind, maxsize: number, options: QueueOptions 
   if (!Number.isInteger(maxsize)) throw outOfRange('maxsize', 'an integer', maxsize);
   const opts = validateOptions(options);
   validateKnownKeys(opts, ['maxBytes']);
-  const bounded = Math.min(Math.max(maxsize, -1), 0x7fffffff);
+  // Kept as given (Python's `maxsize` attribute), clamped to the Int32 word that holds it.
+  const bounded = Math.min(Math.max(maxsize, -0x80000000), 0x7fffffff);
   return QueueCore.create(kind, bounded, validateMaxBytes(opts.maxBytes));
 }
 

@@ -11,6 +11,12 @@ import { coreFor, type QueueOptions, reviveQueue } from './queue.js';
 
 const RESOLVED = Promise.resolve();
 
+// CPython's SimpleQueue.get (the C `_queue` module): a negative timeout is a ValueError only when
+// blocking; `block: false` ignores the timeout, as Queue.get does.
+function checkGetTimeout(block: boolean, timeout: number | undefined): void {
+  if (block && timeout !== undefined && timeout < 0) throw new ValueError("'timeout' must be a non-negative number");
+}
+
 /**
  * A simple unbounded FIFO queue (Python's `queue.SimpleQueue`) in shared memory: no `maxsize`,
  * no `taskDone`/`join`. `put` never waits for a count limit; it waits only if the shared buffer
@@ -64,7 +70,7 @@ export class SimpleQueue<T = unknown> {
   get(options?: BlockOptions): Promise<T> {
     try {
       const { block, timeout } = parseBlockOptions(options);
-      if (timeout !== undefined && timeout < 0) throw new ValueError("'timeout' must be a non-negative number");
+      checkGetTimeout(block, timeout);
       const core = this.#core;
       const popped = core.tryGet();
       if (popped) return Promise.resolve(core.decode(popped) as T);
@@ -79,7 +85,7 @@ export class SimpleQueue<T = unknown> {
   getSync(options?: BlockOptions): T {
     assertMayBlock('SimpleQueue.getSync', 'queue.get');
     const { block, timeout } = parseBlockOptions(options);
-    if (timeout !== undefined && timeout < 0) throw new ValueError("'timeout' must be a non-negative number");
+    checkGetTimeout(block, timeout);
     const core = this.#core;
     const popped = core.tryGet();
     if (popped) return core.decode(popped) as T;

@@ -12,6 +12,7 @@
 //
 // The thread counts as finished when its target settles (as in Python, where the thread ends
 // when run() returns); the worker then exits on its own once its event loop is empty.
+import { readdirSync } from 'node:fs';
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { fromWire, isWire } from '../internal/errors.js';
 import { RuntimeError } from '../internal/python-errors.js';
@@ -23,7 +24,7 @@ import { BOOT_KEY, type ThreadBoot, type ThreadReport } from './boot.js';
 import { reportException } from './excepthook.js';
 import { getNativeId, threadInfo } from './identity.js';
 import { waitTimeoutOf } from './options.js';
-import { markThreadDied, nextThreadNumber, ownToken } from './state.js';
+import { markThreadDied, nextThreadNumber, ownTid, ownToken } from './state.js';
 import { holdKeepAlive, onMainThread, releaseKeepAlive } from './wait.js';
 
 /** Options of `new Thread(options)` (Python's `Thread(target=, args=, name=, daemon=)`). */
@@ -59,6 +60,31 @@ interface Existing {
   readonly nativeId: number;
 }
 let existing: Existing | undefined;
+
+// The OS thread ids of this process (Linux), to learn a new worker's id as soon as `new Worker()`
+// has created its thread, as Python's `native_id` is known once `start()` returns.
+function osThreadIds(): Set<string> | undefined {
+  if (ownTid === undefined) return undefined;
+  try {
+    return new Set(readdirSync('/proc/self/task'));
+  } catch {
+    return undefined;
+  }
+}
+
+// The one thread id that appeared since `before`, or undefined if that is not clear (another
+// thread was created at the same moment): the worker then reports its id itself when it boots.
+function newOsThreadId(before: Set<string> | undefined): number | undefined {
+  const after = before && osThreadIds();
+  if (!after) return undefined;
+  let found: number | undefined;
+  for (const id of after) {
+    if (before.has(id)) continue;
+    if (found !== undefined) return undefined;
+    found = Number(id);
+  }
+  return found !== undefined && Number.isSafeInteger(found) && found > 0 ? found : undefined;
+}
 
 /** Threads started from this thread that have not finished (for `enumerate`/`activeCount`). */
 const live = new Set<Thread>();
@@ -163,13 +189,18 @@ export class Thread<R = unknown> {
   }
 
   /**
-   * The OS thread id (`getNativeId()` inside it): known once the worker has booted (a few ms
-   * after `start()`), `undefined` before.
+   * The OS thread id (`getNativeId()` inside it), `undefined` before `start()`. On Linux it is
+   * known as soon as `start()` returns, as in Python; elsewhere (or if another thread was created
+   * at the same instant) once the worker has booted, a few ms later.
    */
   get nativeId(): number | undefined {
-    if (this.#nativeId === undefined && this.#nativeCell) {
+    // What the worker reported about itself wins over the id seen from here at start().
+    if (this.#nativeCell) {
       const id = Atomics.load(this.#nativeCell, 0);
-      if (id !== 0) this.#nativeId = id;
+      if (id !== 0) {
+        this.#nativeId = id;
+        this.#nativeCell = undefined;
+      }
     }
     return this.#nativeId;
   }
@@ -204,12 +235,15 @@ export class Thread<R = unknown> {
       args: encodeShared(this.#args),
       nativeCell,
     };
+    const before = osThreadIds();
     const worker = new Worker(WORKER_URL, {
       workerData: { [BOOT_KEY]: boot },
       execArgv: workerExecArgv(),
       env: SHARE_ENV,
     });
     this.#started = true;
+    // `new Worker()` creates the OS thread before it returns.
+    this.#nativeId = newOsThreadId(before);
     this.#nativeCell = new Int32Array(nativeCell);
     this.#ident = worker.threadId + 1;
     this.#args = [];

@@ -48,6 +48,16 @@ describe('PriorityQueue', () => {
     expect(items.map(() => q.getNowait())).toEqual(byCodePoint);
   });
 
+  test('orders lone surrogates by their code point too, as Python does (and keeps them)', () => {
+    const q = new PriorityQueue<string>();
+    // Python: sorted() of these gives D7FF, D800, DC00, DFFF, E000, 10000 (and 'a\uD800' < 'a\uDC00').
+    for (const s of ['\uE000', '\uDFFF', '\u{10000}', '\uD800', '\uD7FF', '\uDC00', 'a\uDC00', 'a\uD800']) {
+      q.putNowait(s);
+    }
+    const out = Array.from({ length: 8 }, () => q.getNowait());
+    expect(out).toEqual(['a\uD800', 'a\uDC00', '\uD7FF', '\uD800', '\uDC00', '\uDFFF', '\uE000', '\u{10000}']);
+  });
+
   test('orders arrays element by element like Python tuples, so [priority, data] pairs work', () => {
     const q = new PriorityQueue<unknown[]>();
     const items = [[2, 'b'], [1, 'z'], [1, 'a'], [1], [0, 'x', 5], [0, 'x'], [2, 'a', [1, 2]], [2, 'a', [1]]];
@@ -121,6 +131,15 @@ describe('SimpleQueue', () => {
     const empty = new SimpleQueue();
     await expect(empty.get({ block: false })).rejects.toThrow(Empty);
     await expect(empty.get({ timeout: 20 })).rejects.toThrow(Empty);
+  });
+
+  test('block: false ignores a negative timeout (CPython: Empty, not ValueError)', async () => {
+    const q = new SimpleQueue<number>();
+    await expect(q.get({ block: false, timeout: -1 })).rejects.toThrow(Empty);
+    q.putNowait(7);
+    expect(await q.get({ block: false, timeout: -1 })).toBe(7);
+    await expect(q.get({ timeout: -1 })).rejects.toThrow(ValueError);
+    expect(q.qsize()).toBe(0);
   });
 
   test('works between a worker and the main thread', async () => {

@@ -1,4 +1,14 @@
-import { DEFAULT_MAX_BYTES, Empty, Full, Queue, RuntimeError, ValueError } from 'nogil/queue';
+import {
+  DEFAULT_MAX_BYTES,
+  Empty,
+  Full,
+  LifoQueue,
+  PriorityQueue,
+  Queue,
+  RuntimeError,
+  SimpleQueue,
+  ValueError,
+} from 'nogil/queue';
 import { Lock } from 'nogil/threading';
 import { describe, expect, test } from 'vitest';
 import { since, sleep } from '../helpers/threading.js';
@@ -16,6 +26,14 @@ describe('Queue (Python semantics)', () => {
     expect(q.empty()).toBe(true);
     expect(new Queue().maxsize).toBe(0);
     expect(new Queue(-5).full()).toBe(false);
+  });
+
+  test("maxsize keeps the value given, as Python's attribute does (<= 0: unbounded)", async () => {
+    const q = new Queue(-5);
+    expect(q.maxsize).toBe(-5);
+    for (let i = 0; i < 10; i++) q.putNowait(i);
+    expect(q.full()).toBe(false);
+    expect(new Queue(-1).maxsize).toBe(-1);
   });
 
   test('getNowait on an empty queue raises Empty; putNowait on a full one raises Full', () => {
@@ -173,6 +191,24 @@ describe('Queue items', () => {
     })()) as [object, object];
     expect(a).toBe(b); // shared references stay shared
     expect(Object.getPrototypeOf(JSON.parse('{"__proto__": 1}'))).toBe(Object.prototype);
+  });
+
+  test('strings with a lone surrogate keep it (UTF-8 cannot carry one), in every queue kind', async () => {
+    const items: unknown[] = [
+      '\uD800',
+      'a\uDC00b',
+      `${'x'.repeat(100)}\uDBFF`,
+      ['ok', '\uD83D', { k: 'z\uDFFF' }],
+      { 'key\uD800': 1, plain: 'é' },
+      '😀', // a well-formed pair stays a pair
+    ];
+    for (const Q of [Queue, LifoQueue, PriorityQueue, SimpleQueue]) {
+      const q = new Q();
+      for (const item of items) {
+        q.putNowait(item);
+        expect(q.getNowait()).toStrictEqual(item);
+      }
+    }
   });
 
   test('an item that cannot be cloned is refused and the queue is unchanged', async () => {

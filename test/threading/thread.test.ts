@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { Queue } from 'nogil/queue';
 import {
   __excepthook__,
   activeCount,
+  Condition,
   currentThread,
   Event,
   enumerate,
@@ -15,6 +17,7 @@ import {
   RuntimeError,
   setExcepthook,
   Thread,
+  Value,
 } from 'nogil/threading';
 import { describe, expect, test } from 'vitest';
 import { fixture, joinAll, reported, since, spawn } from '../helpers/threading.js';
@@ -89,6 +92,22 @@ describe('Thread lifecycle (Python semantics)', () => {
     expect(t.result).toBe(true);
     expect(typeof t.nativeId).toBe('number');
   });
+
+  test.runIf(process.platform === 'linux')(
+    'nativeId is a number as soon as start() returns (as Python), the id the thread reports itself',
+    async () => {
+      const threads = [1, 2, 3].map(
+        () => new Thread({ target: async () => (await import('nogil/threading')).getNativeId() }),
+      );
+      for (const t of threads) t.start();
+      const early = threads.map((t) => t.nativeId);
+      for (const id of early) expect(typeof id).toBe('number');
+      expect(new Set(early).size).toBe(3);
+      const reported = await joinAll(threads);
+      expect(reported).toEqual(early);
+      expect(threads.map((t) => t.nativeId)).toEqual(early);
+    },
+  );
 
   test('join(timeout) resolves after about the timeout', async () => {
     const release = new Event();
@@ -179,6 +198,24 @@ describe('Thread targets', () => {
     expect(lock).toBeInstanceOf(Lock);
     expect(lock.locked()).toBe(true);
     lock.release();
+  });
+
+  test('a primitive is one object per thread, as in Python: passed twice, inside another, or sent back', async () => {
+    const lock = new Lock();
+    const cond = new Condition(lock);
+    const value = new Value('i', 0, { lock });
+    const queue = new Queue();
+    const t = spawn({
+      target: (a: Lock, b: Lock, c: Condition, v: Value<'i'>, q: Queue) => {
+        return { same: a === b, condLock: c.lock === a, valueLock: v.getLock() === a, back: [a, c, q] };
+      },
+      args: [lock, lock, cond, value, queue],
+    });
+    const [r] = (await joinAll([t])) as [{ same: boolean; condLock: boolean; valueLock: boolean; back: unknown[] }];
+    expect([r.same, r.condLock, r.valueLock]).toEqual([true, true, true]);
+    expect(r.back[0]).toBe(lock);
+    expect(r.back[1]).toBe(cond);
+    expect(r.back[2]).toBe(queue);
   });
 
   test('a thread can start threads of its own', async () => {
