@@ -32,10 +32,19 @@ describe('tutorial section 2: threads', () => {
   });
 
   test('5 threads blocked for 100 ms finish together (< 400 ms with start-up)', async () => {
-    const [line] = await output('blocking-io.mjs');
-    const seconds = Number(/^Time consuming(\d+\.\d{3})$/.exec(line!)![1]);
-    expect(seconds).toBeGreaterThanOrEqual(0.1);
-    expect(seconds).toBeLessThan(0.4);
+    // Most of the time is Node starting five workers (about 200 ms on the 2-core CI VM, and
+    // more whenever the VM is busy), so the bound is checked on the best of three runs: one
+    // run under 400 ms proves the threads overlap (serial would be 500 ms plus start-up),
+    // while a passing-but-noisy machine no longer fails CI.
+    const times: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const [line] = await output('blocking-io.mjs');
+      const seconds = Number(/^Time consuming(\d+\.\d{3})$/.exec(line!)![1]);
+      expect(seconds).toBeGreaterThanOrEqual(0.1);
+      times.push(seconds);
+      if (seconds < 0.4) break;
+    }
+    expect(Math.min(...times)).toBeLessThan(0.4);
   });
 });
 
