@@ -65,30 +65,8 @@ console.log(`nogil native benchmark: ${results.machine}; pool threads = ${P}; me
   // The fastest of 5 runs per pair: the bound must not be inflated by noise.
   const perJob = twelve.map(([a, b]) => Math.min(...[1, 2, 3, 4, 5].map(() => timeSync(() => bruteGcd(a, b)))));
   const bound = optimalMakespan(perJob, P);
-  const { serialJs, serialNative, poolMap, poolSubmit, pisc } = await interleaved(
-    {
-      serialJs: () => twelve.map(([a, b]) => js.bruteGcd(a, b)),
-      serialNative: () => twelve.map(([a, b]) => bruteGcd(a, b)),
-      poolMap: () => pool.map('bruteGcd', twelve),
-      poolSubmit: () => Promise.all(twelve.map(([a, b]) => pool.submit('bruteGcd', a, b))),
-      pisc: () => Promise.all(twelve.map((args) => piscina.run({ kernel: 'bruteGcd', args }))),
-    },
-    { runs: RUNS },
-  );
-  const rows = [
-    ['serial JS', 1, serialJs],
-    ['serial native', 1, serialNative],
-    ['NativePool.map', P, poolMap],
-    ['NativePool.submit', P, poolSubmit],
-    ['piscina (JS kernel)', P, pisc],
-  ].map(([backend, workers, ms]) => ({
-    backend,
-    workers,
-    'median ms': fmt(ms, 1),
-    'vs serial native': `${fmt(serialNative / ms, 2)}x`,
-    'vs bound': `${fmt(ms / bound, 3)}`,
-  }));
-  table(rows);
+  const m = await interleaved(contenders(twelve), { runs: RUNS });
+  backendTable(m, bound);
   console.log(
     `  makespan bound on ${P} threads: ${fmt(bound, 1)} ms (best split of the measured per-pair times;` +
       ` largest pair ${fmt(Math.max(...perJob), 1)} ms, sum ${fmt(
@@ -96,9 +74,40 @@ console.log(`nogil native benchmark: ${results.machine}; pool threads = ${P}; me
         1,
       )} ms)`,
   );
-  check(targets, 'NativePool.map / makespan bound (12 pairs)', poolMap / bound, '<=', 1.05);
-  results.sections.tutorial = { bound, serialJs, serialNative, poolMap, poolSubmit, piscina: pisc };
+  check(targets, 'NativePool.map / makespan bound (12 pairs)', m.poolMap / bound, '<=', 1.05);
+  results.sections.tutorial = { bound, ...m };
   console.log();
+}
+
+/** The five contenders of sections (a) and (b), all computing `bruteGcd` over `inputs`. */
+function contenders(inputs) {
+  return {
+    serialJs: () => inputs.map(([x, y]) => js.bruteGcd(x, y)),
+    serialNative: () => inputs.map(([x, y]) => bruteGcd(x, y)),
+    poolMap: () => pool.map('bruteGcd', inputs),
+    poolSubmit: () => Promise.all(inputs.map(([x, y]) => pool.submit('bruteGcd', x, y))),
+    piscina: () => Promise.all(inputs.map((args) => piscina.run({ kernel: 'bruteGcd', args }))),
+  };
+}
+
+/** Prints the medians `m` of the contenders, against serial native (and a bound, if given). */
+function backendTable(m, bound) {
+  const rows = [
+    ['serial JS', 1, m.serialJs],
+    ['serial native', 1, m.serialNative],
+    ['NativePool.map', P, m.poolMap],
+    ['NativePool.submit', P, m.poolSubmit],
+    ['piscina (JS kernel)', P, m.piscina],
+  ];
+  table(
+    rows.map(([backend, workers, ms]) => ({
+      backend,
+      workers,
+      'median ms': fmt(ms, 1),
+      'vs serial native': `${fmt(m.serialNative / ms, 2)}x`,
+      ...(bound === undefined ? {} : { 'vs bound': fmt(ms / bound, 3) }),
+    })),
+  );
 }
 
 function timeSync(fn) {
@@ -115,38 +124,16 @@ function timeSync(fn) {
   const count = Math.max(4 * P, Math.ceil(1200 / 60 / P) * P);
   const inputs = Array.from({ length: count }, (_, i) => [a + 2 * i, a + 2 * i + 1]);
   console.log(`(b) balanced workload: ${count} x bruteGcd(a, a + 1), a ~ ${fmt(a)} (about 60 ms each)`);
-  const { serialJs, serialNative, poolMap, poolSubmit, pisc } = await interleaved(
-    {
-      serialJs: () => inputs.map(([x, y]) => js.bruteGcd(x, y)),
-      serialNative: () => inputs.map(([x, y]) => bruteGcd(x, y)),
-      poolMap: () => pool.map('bruteGcd', inputs),
-      poolSubmit: () => Promise.all(inputs.map(([x, y]) => pool.submit('bruteGcd', x, y))),
-      pisc: () => Promise.all(inputs.map((args) => piscina.run({ kernel: 'bruteGcd', args }))),
-    },
-    { runs: Math.max(RUNS, 7), warmup: 0 },
-  );
-  table(
-    [
-      ['serial JS', 1, serialJs],
-      ['serial native', 1, serialNative],
-      ['NativePool.map', P, poolMap],
-      ['NativePool.submit', P, poolSubmit],
-      ['piscina (JS kernel)', P, pisc],
-    ].map(([backend, workers, ms]) => ({
-      backend,
-      workers,
-      'median ms': fmt(ms, 1),
-      'vs serial native': `${fmt(serialNative / ms, 2)}x`,
-    })),
-  );
+  const m = await interleaved(contenders(inputs), { runs: Math.max(RUNS, 7), warmup: 0 });
+  backendTable(m);
   check(
     targets,
     `NativePool.map speed-up on ${P} threads (balanced)`,
-    serialNative / poolMap,
+    m.serialNative / m.poolMap,
     '>=',
     P >= 2 ? 1.95 : 0.95,
   );
-  results.sections.balanced = { count, a, serialJs, serialNative, poolMap, poolSubmit, piscina: pisc };
+  results.sections.balanced = { count, a, ...m };
   console.log();
 }
 

@@ -5,7 +5,7 @@
 // to copy bytes and update counters.
 import { growableSharedArrayBuffer } from '../internal/es2024.js';
 import { ValueError } from '../internal/python-errors.js';
-import type { Sleep } from '../threading/drive.js';
+import { driveAsync, driveSync, type Sleep } from '../threading/drive.js';
 import { lockInternal, unlockInternal } from '../threading/mutex.js';
 import { now } from '../threading/wait.js';
 import { decodeAt, type Encoded, encodeItem, needsCopy } from './codec.js';
@@ -258,6 +258,29 @@ export class QueueCore {
     } finally {
       this.#unlock();
     }
+  }
+
+  /** `getNowait()` of every queue class: the decoded item, or Empty (ShutDown when drained). */
+  takeNowait(): unknown {
+    const taken = this.tryGet();
+    if (!taken) throw new Empty();
+    return this.decode(taken);
+  }
+
+  /** `get()` of every queue class after its own argument checks: fast path, then wait. */
+  take(block: boolean, timeout: number | undefined): Promise<unknown> {
+    const taken = this.tryGet();
+    if (taken) return Promise.resolve(this.decode(taken));
+    if (!block) throw new Empty();
+    return driveAsync(this.get(block, timeout)).then((t) => this.decode(t));
+  }
+
+  /** `getSync()` of every queue class after its own checks: blocks this worker thread. */
+  takeSync(block: boolean, timeout: number | undefined): unknown {
+    const taken = this.tryGet();
+    if (taken) return this.decode(taken);
+    if (!block) throw new Empty();
+    return this.decode(driveSync(this.get(block, timeout)));
   }
 
   /** Python's `get(block, timeout)`: raises ShutDown (shut down and empty), Empty, or ValueError. */

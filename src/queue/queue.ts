@@ -7,7 +7,7 @@ import { driveAsync, driveSync } from '../threading/drive.js';
 import { assertMayBlock } from '../threading/wait.js';
 import { own } from './codec.js';
 import { QueueCore, type QueueKind, type QueueState, validateMaxBytes } from './core.js';
-import { Empty, Full, ShutDown } from './errors.js';
+import { Full, ShutDown } from './errors.js';
 import { type BlockOptions, parseBlockOptions } from './options.js';
 
 /** Options of a queue's constructor. */
@@ -162,12 +162,8 @@ export class Queue<T = unknown> {
   get(options?: BlockOptions): Promise<T> {
     try {
       const { block, timeout } = parseBlockOptions(options);
-      const core = this.#core;
       this.#checkGetTimeout(block, timeout);
-      const popped = core.tryGet();
-      if (popped) return Promise.resolve(core.decode(popped) as T);
-      if (!block) throw new Empty();
-      return driveAsync(core.get(block, timeout)).then((p) => core.decode(p) as T);
+      return this.#core.take(block, timeout) as Promise<T>;
     } catch (error) {
       return Promise.reject(error);
     }
@@ -188,20 +184,13 @@ export class Queue<T = unknown> {
   getSync(options?: BlockOptions): T {
     assertMayBlock(`${this[kKind]}.getSync`, 'queue.get');
     const { block, timeout } = parseBlockOptions(options);
-    const core = this.#core;
     this.#checkGetTimeout(block, timeout);
-    const popped = core.tryGet();
-    if (popped) return core.decode(popped) as T;
-    if (!block) throw new Empty();
-    return core.decode(driveSync(core.get(block, timeout))) as T;
+    return this.#core.takeSync(block, timeout) as T;
   }
 
   /** Removes and returns an item if one is there now. @throws {Empty} otherwise (also `ShutDown`). */
   getNowait(): T {
-    const core = this.#core;
-    const popped = core.tryGet();
-    if (!popped) throw new Empty();
-    return core.decode(popped) as T;
+    return this.#core.takeNowait() as T;
   }
 
   /**

@@ -5,7 +5,7 @@ import { driveAsync, driveSync } from '../threading/drive.js';
 import { assertMayBlock } from '../threading/wait.js';
 import { own } from './codec.js';
 import type { QueueCore, QueueState } from './core.js';
-import { Empty, Full } from './errors.js';
+import { Full } from './errors.js';
 import { type BlockOptions, parseBlockOptions } from './options.js';
 import { coreFor, type QueueOptions, reviveQueue } from './queue.js';
 
@@ -71,11 +71,7 @@ export class SimpleQueue<T = unknown> {
     try {
       const { block, timeout } = parseBlockOptions(options);
       checkGetTimeout(block, timeout);
-      const core = this.#core;
-      const popped = core.tryGet();
-      if (popped) return Promise.resolve(core.decode(popped) as T);
-      if (!block) throw new Empty();
-      return driveAsync(core.get(block, timeout)).then((p) => core.decode(p) as T);
+      return this.#core.take(block, timeout) as Promise<T>;
     } catch (error) {
       return Promise.reject(error);
     }
@@ -86,19 +82,12 @@ export class SimpleQueue<T = unknown> {
     assertMayBlock('SimpleQueue.getSync', 'queue.get');
     const { block, timeout } = parseBlockOptions(options);
     checkGetTimeout(block, timeout);
-    const core = this.#core;
-    const popped = core.tryGet();
-    if (popped) return core.decode(popped) as T;
-    if (!block) throw new Empty();
-    return core.decode(driveSync(core.get(block, timeout))) as T;
+    return this.#core.takeSync(block, timeout) as T;
   }
 
   /** Removes and returns an item if one is there now. @throws {Empty} otherwise. */
   getNowait(): T {
-    const core = this.#core;
-    const popped = core.tryGet();
-    if (!popped) throw new Empty();
-    return core.decode(popped) as T;
+    return this.#core.takeNowait() as T;
   }
 
   /** Whether the queue is empty (approximate). */

@@ -28,6 +28,18 @@ export class SubprocessError extends NogilError {
 }
 declare('SubprocessError', SubprocessError);
 
+/** `stdout` as a read/write alias of `output`: Python's property on both error classes below. */
+const stdoutAlias: PropertyDescriptor = {
+  get(this: { output: Output | null }) {
+    return this.output;
+  },
+  set(this: { output: Output | null }, value: Output | null) {
+    this.output = value;
+  },
+  enumerable: false,
+  configurable: true,
+};
+
 /** CPython's `CalledProcessError.__str__`, including its `died with <Signals.X: N>.` form. */
 function calledMessage(returncode: number, cmd: Cmd): string {
   const shown = formatCmd(cmd);
@@ -68,15 +80,10 @@ export class CalledProcessError extends SubprocessError {
     this.stderr = stderr;
   }
 
-  /** Alias for `output`, as in Python. */
-  get stdout(): Output | null {
-    return this.output;
-  }
-
-  set stdout(value: Output | null) {
-    this.output = value;
-  }
+  /** Alias for `output`, as in Python (an accessor on the prototype, see `stdoutAlias`). */
+  declare stdout: Output | null;
 }
+Object.defineProperty(CalledProcessError.prototype, 'stdout', stdoutAlias);
 declare('CalledProcessError', CalledProcessError);
 
 /**
@@ -105,15 +112,10 @@ export class TimeoutExpired extends SubprocessError {
     this.stderr = stderr;
   }
 
-  /** Alias for `output`, as in Python. */
-  get stdout(): Output | null {
-    return this.output;
-  }
-
-  set stdout(value: Output | null) {
-    this.output = value;
-  }
+  /** Alias for `output`, as in Python (an accessor on the prototype, see `stdoutAlias`). */
+  declare stdout: Output | null;
 }
+Object.defineProperty(TimeoutExpired.prototype, 'stdout', stdoutAlias);
 declare('TimeoutExpired', TimeoutExpired);
 
 /**

@@ -25,12 +25,24 @@ import {
 } from '../internal/shareable.js';
 import { kIsOwned, kReleaseSave, kRestoreAsync, kRestoreSync } from '../internal/symbols.js';
 import { invalidArgType } from '../internal/validate.js';
+import { driveAsync, driveSync, type Sleep } from './drive.js';
 import { Lock } from './lock.js';
 import { lockInternal, MUTEX_WORDS, unlockInternal } from './mutex.js';
 import { type AcquireOptions, waitTimeoutOf } from './options.js';
 import { RLock } from './rlock.js';
 import { isTokenDead, ownToken } from './state.js';
-import { assertMayBlock, deadlineOf, remainingUntil, waitAsync, waitSync } from './wait.js';
+import { assertMayBlock, deadlineOf, remainingUntil } from './wait.js';
+
+/**
+ * Sleeps on a waiter's slot word until a notifier overwrites our token in it, or the deadline.
+ * Written once for `wait` and `waitSync` (drive.ts); no internal mutex is held across the
+ * yield, and none is needed: the kernel compares the word with our token before sleeping.
+ */
+function* untilNotified(s: Int32Array, index: number, deadline: number): Generator<Sleep, void, void> {
+  while (Atomics.load(s, index) === ownToken && remainingUntil(deadline) > 0) {
+    yield { arr: s, index, value: ownToken, deadline };
+  }
+}
 
 /** How many threads/tasks may wait on one Condition at the same time. */
 export const CONDITION_MAX_WAITERS = 1024;
@@ -124,13 +136,7 @@ export class Condition {
     const s = this.#s;
     let notified = false;
     try {
-      const deadline = deadlineOf(wait);
-      for (;;) {
-        if (Atomics.load(s, SLOTS + slot) !== ownToken) break;
-        const left = remainingUntil(deadline);
-        if (left <= 0) break;
-        await waitAsync(s, SLOTS + slot, ownToken, left);
-      }
+      await driveAsync(untilNotified(s, SLOTS + slot, deadlineOf(wait)));
     } finally {
       notified = this.#unregister(slot);
       await this.#lock[kRestoreAsync](saved);
@@ -151,13 +157,7 @@ export class Condition {
     const s = this.#s;
     let notified = false;
     try {
-      const deadline = deadlineOf(wait);
-      for (;;) {
-        if (Atomics.load(s, SLOTS + slot) !== ownToken) break;
-        const left = remainingUntil(deadline);
-        if (left <= 0) break;
-        waitSync(s, SLOTS + slot, ownToken, left);
-      }
+      driveSync(untilNotified(s, SLOTS + slot, deadlineOf(wait)));
     } finally {
       notified = this.#unregister(slot);
       this.#lock[kRestoreSync](saved);

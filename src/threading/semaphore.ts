@@ -10,8 +10,9 @@
 import { ValueError } from '../internal/python-errors.js';
 import { kKind, kShare, registerShareable } from '../internal/shareable.js';
 import { invalidArgType, outOfRange } from '../internal/validate.js';
+import { driveAsync, driveSync, type Sleep } from './drive.js';
 import { type AcquireOptions, semaphoreWaitOf } from './options.js';
-import { assertMayBlock, deadlineOf, remainingUntil, waitAsync, waitSync } from './wait.js';
+import { assertMayBlock, deadlineOf, remainingUntil } from './wait.js';
 
 const VALUE = 0;
 const WAITERS = 1;
@@ -94,18 +95,24 @@ export class Semaphore {
   }
 
   async #acquireAsync(wait: number): Promise<boolean> {
-    const s = this.#s;
-    const deadline = deadlineOf(wait);
-    Atomics.add(s, WAITERS, 1);
+    Atomics.add(this.#s, WAITERS, 1);
     try {
-      for (;;) {
-        if (this.#tryDown()) return true;
-        const left = remainingUntil(deadline);
-        if (left <= 0) return false;
-        await waitAsync(s, VALUE, 0, left);
-      }
+      return await driveAsync(this.#down(deadlineOf(wait)));
     } finally {
-      Atomics.sub(s, WAITERS, 1);
+      Atomics.sub(this.#s, WAITERS, 1);
+    }
+  }
+
+  /**
+   * Takes one unit, sleeping on the value word while it is 0, until the deadline (`false`).
+   * Written once for `acquire` and `acquireSync` (drive.ts); the kernel compares the word with 0
+   * before sleeping, so a release between the check and the sleep is never missed.
+   */
+  *#down(deadline: number): Generator<Sleep, boolean, void> {
+    for (;;) {
+      if (this.#tryDown()) return true;
+      if (remainingUntil(deadline) <= 0) return false;
+      yield { arr: this.#s, index: VALUE, value: 0, deadline };
     }
   }
 
@@ -118,18 +125,11 @@ export class Semaphore {
     const wait = options === undefined ? Number.POSITIVE_INFINITY : semaphoreWaitOf(options);
     if (this.#tryDown()) return true;
     if (wait === 0) return false;
-    const s = this.#s;
-    const deadline = deadlineOf(wait);
-    Atomics.add(s, WAITERS, 1);
+    Atomics.add(this.#s, WAITERS, 1);
     try {
-      for (;;) {
-        if (this.#tryDown()) return true;
-        const left = remainingUntil(deadline);
-        if (left <= 0) return false;
-        waitSync(s, VALUE, 0, left);
-      }
+      return driveSync(this.#down(deadlineOf(wait)));
     } finally {
-      Atomics.sub(s, WAITERS, 1);
+      Atomics.sub(this.#s, WAITERS, 1);
     }
   }
 
