@@ -1,13 +1,14 @@
 /**
  * nogil: Python's concurrency toolkit for Node.js, with real parallelism under it.
  *
- * The root re-exports every module: `nogil/subprocess`, `nogil/threading`, `nogil/queue` and
- * `nogil/native` (see API.md for the Python → TypeScript mapping).
+ * The root re-exports every module: `nogil/subprocess`, `nogil/threading`, `nogil/queue`,
+ * `nogil/futures` and `nogil/native` (see API.md for the Python → TypeScript mapping).
  *
  * @module
  */
 
 export { RuntimeError, ValueError } from './internal/python-errors.js';
+export * from './futures/index.js';
 export * from './native/index.js';
 export * from './queue/index.js';
 export * from './subprocess/index.js';

@@ -1,0 +1,32 @@
+/**
+ * `nogil/futures`: Python's `concurrent.futures` for Node.js, with real parallelism:
+ * `ThreadPoolExecutor` (worker_threads), `ProcessPoolExecutor` (child processes) and
+ * `NativePoolExecutor` (Rust OS threads running native kernels), all behind one `Executor`
+ * interface with Python's `Future`, `wait` and `asCompleted`. Timeouts are in milliseconds.
+ *
+ * @module
+ */
+export { RuntimeError, ValueError } from '../internal/python-errors.js';
+export {
+  BrokenExecutor,
+  BrokenProcessPool,
+  BrokenThreadPool,
+  CancelledError,
+  InvalidStateError,
+  TimeoutError,
+} from './errors.js';
+export { Executor, type ExecutorStats, type WorkItem } from './executor.js';
+export { Future, type FutureState, type StartProbe } from './future.js';
+export type { MapOptions, ShutdownOptions, SubmitOptions } from './options.js';
+export type { ModuleTask, TaskArgs, TaskFunction, TaskItem, TaskResult } from './types.js';
+export {
+  ALL_COMPLETED,
+  type AsCompletedOptions,
+  asCompleted,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  type ReturnWhen,
+  type FutureWaitOptions,
+  type WaitResult,
+  wait,
+} from './wait.js';

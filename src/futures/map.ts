@@ -1,0 +1,122 @@
+// Executor.map's result iterator (CPython 3.14's `Executor.map` with `timeout`, `chunksize` and
+// `buffersize`): tasks are submitted at the call (all of them, or `buffersize` ahead of the
+// consumer); results come back in input order; `timeout` counts from the call; a failed task
+// throws at its position and, like an early `break`, cancels every task not consumed yet.
+import { invalidArgType } from '../internal/validate.js';
+import type { Future } from './future.js';
+import { type MapOptions, mapOptionsOf } from './options.js';
+
+/** How `startMap` submits: one task per item, or one chunk task per `chunksize` items. */
+export interface MapSubmitter {
+  submit(args: readonly unknown[], chunk: boolean): Future<unknown>;
+  argsOfItem(item: unknown): readonly unknown[];
+}
+
+/** Validates, submits and returns the result iterator (see the file comment). */
+export function startMap<R>(
+  iterable: unknown,
+  options: MapOptions | undefined,
+  submitter: MapSubmitter,
+): AsyncIterableIterator<R> {
+  if (
+    iterable === null ||
+    (typeof iterable !== 'object' && typeof iterable !== 'string') ||
+    typeof (iterable as Iterable<unknown>)[Symbol.iterator] !== 'function'
+  ) {
+    throw invalidArgType('iterable', 'an iterable', iterable);
+  }
+  const { timeout, chunksize, buffersize } = mapOptionsOf(options);
+  const end = performance.now() + timeout;
+  const source = (iterable as Iterable<unknown>)[Symbol.iterator]();
+  let exhausted = false;
+
+  // The next task from the source, or undefined once it is exhausted.
+  const nextTask = (): { future: Future<unknown>; chunk: boolean } | undefined => {
+    if (exhausted) return undefined;
+    if (chunksize === 1) {
+      const step = source.next();
+      if (step.done) {
+        exhausted = true;
+        return undefined;
+      }
+      return { future: submitter.submit(submitter.argsOfItem(step.value), false), chunk: false };
+    }
+    const items: unknown[] = [];
+    while (items.length < chunksize) {
+      const step = source.next();
+      if (step.done) {
+        exhausted = true;
+        break;
+      }
+      items.push(step.value);
+    }
+    if (items.length === 0) return undefined;
+    return { future: submitter.submit(items, true), chunk: true };
+  };
+
+  const tasks: Array<{ future: Future<unknown>; chunk: boolean }> = [];
+  const cancelRest = (): void => {
+    for (const t of tasks) t.future.cancel();
+    tasks.length = 0;
+  };
+  try {
+    for (let n = 0; buffersize === undefined || n < buffersize; n++) {
+      const t = nextTask();
+      if (!t) break;
+      tasks.push(t);
+    }
+  } catch (error) {
+    cancelRest();
+    throw error;
+  }
+
+  let chunkResults: unknown[] = [];
+  let chunkAt = 0;
+  let finished = false;
+  const iterator: AsyncIterableIterator<R> = {
+    async next(): Promise<IteratorResult<R>> {
+      if (chunkAt < chunkResults.length) return { value: chunkResults[chunkAt++] as R, done: false };
+      if (finished) return { value: undefined, done: true };
+      try {
+        // Keep `buffersize` tasks ahead: submit the next one before waiting (as CPython does).
+        if (buffersize !== undefined) {
+          const t = nextTask();
+          if (t) tasks.push(t);
+        }
+        const t = tasks.shift();
+        if (!t) {
+          finished = true;
+          return { value: undefined, done: true };
+        }
+        let value: unknown;
+        try {
+          value =
+            timeout === Number.POSITIVE_INFINITY
+              ? await t.future.result()
+              : await t.future.result(Math.max(0, end - performance.now()));
+        } finally {
+          // Python's _result_or_cancel: a task that timed out is cancelled (if still pending).
+          t.future.cancel();
+        }
+        if (!t.chunk) return { value: value as R, done: false };
+        chunkResults = value as unknown[];
+        chunkAt = 0;
+        return iterator.next();
+      } catch (error) {
+        finished = true;
+        cancelRest();
+        throw error;
+      }
+    },
+    async return(): Promise<IteratorResult<R>> {
+      finished = true;
+      chunkResults = [];
+      cancelRest();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}
