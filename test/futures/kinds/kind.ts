@@ -13,7 +13,7 @@ export interface ExecutorKind {
   /** The class name, used in test titles. */
   readonly name: 'ThreadPoolExecutor' | 'ProcessPoolExecutor' | 'NativePoolExecutor';
   /** A fresh executor (the suite shuts it down in afterEach). */
-  create(options?: { maxWorkers?: number }): Executor<never>;
+  create(options?: { maxWorkers?: number }): Executor<unknown>;
   /** `gcd(a, b)` (Euclid), resolving to a number. */
   gcd(a: number, b: number): Call;
   /** Blocks its worker for `ms` milliseconds (a blocking sleep, not a timer), resolves to undefined or nothing. */
