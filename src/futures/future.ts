@@ -191,7 +191,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   /** Awaitable: `await future` resolves to the result or throws its error. */
-  // biome-ignore lint/suspicious/noThenProperty: a Future is awaitable by design (API.md)
+  // biome-ignore lint/suspicious/noThenProperty: a Future is awaitable by design (docs/futures.md)
   then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
