@@ -91,9 +91,10 @@ async function crashes(name, make) {
 }
 
 const add = (a, b) => a + b;
-await soak('ThreadPoolExecutor', () => new ThreadPoolExecutor({ maxWorkers: 2 }), add, (i) => [i, 1]);
-await soak('ProcessPoolExecutor', () => new ProcessPoolExecutor({ maxWorkers: 2 }), add, (i) => [i, 1]);
-await soak('NativePoolExecutor', () => new NativePoolExecutor({ maxWorkers: 2 }), 'gcd', (i) => [i, 6]);
+const pair = (i) => [i, 1];
+await soak('ThreadPoolExecutor', () => new ThreadPoolExecutor({ maxWorkers: 2 }), add, pair);
+await soak('ProcessPoolExecutor', () => new ProcessPoolExecutor({ maxWorkers: 2 }), add, pair);
+await soak('NativePoolExecutor', () => new NativePoolExecutor({ maxWorkers: 2 }), 'gcd', pair);
 await crashes('ThreadPoolExecutor', () => new ThreadPoolExecutor({ maxWorkers: 2 }));
 await crashes('ProcessPoolExecutor', () => new ProcessPoolExecutor({ maxWorkers: 2 }));
 
