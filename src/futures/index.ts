@@ -30,4 +30,5 @@ export {
   type ReturnWhen,
   type WaitResult,
   wait,
+  type YieldedFuture,
 } from './wait.js';

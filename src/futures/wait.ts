@@ -109,6 +109,14 @@ export async function wait<T>(fs: Iterable<Future<T>>, options: FutureWaitOption
   return { done, notDone };
 }
 
+/**
+ * A future as `asCompleted` yields it: the `Future` itself, typed without `then`. TypeScript
+ * types `for await (const f of ...)` as the *awaited* element, which would make a yielded
+ * future its result type (`number` for `Future<number>`) although the loop gets the Future;
+ * hiding `then` keeps `f` a Future in the loop (`f.result()`, `Map<Future<T>, ...>.get(f)`).
+ */
+export type YieldedFuture<T> = Future<T> & { readonly then: never };
+
 /** Options of {@link asCompleted}. */
 export interface AsCompletedOptions {
   /** The iteration throws `TimeoutError` if futures are still unfinished this many ms after the call. */
@@ -127,7 +135,7 @@ export interface AsCompletedOptions {
 export function asCompleted<T>(
   fs: Iterable<Future<T>>,
   options: AsCompletedOptions = {},
-): AsyncIterableIterator<Future<T>> {
+): AsyncIterableIterator<YieldedFuture<T>> {
   if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
   const all = futuresOf<T>(fs, 'fs');
   const ms = timeoutOf(options.timeout, 'options.timeout');
@@ -162,11 +170,11 @@ export function asCompleted<T>(
     for (const off of unsubscribe) off();
     pending.clear();
   };
-  const iterator: AsyncIterableIterator<Future<T>> = {
-    async next(): Promise<IteratorResult<Future<T>>> {
+  const iterator: AsyncIterableIterator<YieldedFuture<T>> = {
+    async next(): Promise<IteratorResult<YieldedFuture<T>>> {
       while (!finished) {
         const f = ready.shift();
-        if (f) return { value: f, done: false };
+        if (f) return { value: f as YieldedFuture<T>, done: false };
         if (pending.size === 0) break;
         if (expired) {
           const left = pending.size;
@@ -181,7 +189,7 @@ export function asCompleted<T>(
       close();
       return { value: undefined, done: true };
     },
-    async return(): Promise<IteratorResult<Future<T>>> {
+    async return(): Promise<IteratorResult<YieldedFuture<T>>> {
       close();
       return { value: undefined, done: true };
     },
