@@ -5,6 +5,7 @@
 import { invalidArgType, invalidArgValue } from '../internal/validate.js';
 import { TimeoutError } from './errors.js';
 import { Future, kFailed, kObserve } from './future.js';
+import { serialized } from './serial.js';
 import { longTimeout, timeoutOf } from './timeout.js';
 
 /** `wait` returns when any future finishes or is cancelled. */
@@ -169,26 +170,29 @@ export function asCompleted<T>(
     timer.clear();
     for (const off of unsubscribe) off();
     pending.clear();
+    // A next() waiting now sees `finished` and ends.
+    wake?.();
+  };
+  const step = async (): Promise<IteratorResult<YieldedFuture<T>>> => {
+    while (!finished) {
+      const f = ready.shift();
+      if (f) return { value: f as YieldedFuture<T>, done: false };
+      if (pending.size === 0) break;
+      if (expired) {
+        const left = pending.size;
+        close();
+        throw new TimeoutError(`${left} (of ${total}) futures unfinished`);
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = undefined;
+    }
+    close();
+    return { value: undefined, done: true };
   };
   const iterator: AsyncIterableIterator<YieldedFuture<T>> = {
-    async next(): Promise<IteratorResult<YieldedFuture<T>>> {
-      while (!finished) {
-        const f = ready.shift();
-        if (f) return { value: f as YieldedFuture<T>, done: false };
-        if (pending.size === 0) break;
-        if (expired) {
-          const left = pending.size;
-          close();
-          throw new TimeoutError(`${left} (of ${total}) futures unfinished`);
-        }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = undefined;
-      }
-      close();
-      return { value: undefined, done: true };
-    },
+    next: serialized(step),
     async return(): Promise<IteratorResult<YieldedFuture<T>>> {
       close();
       return { value: undefined, done: true };
