@@ -114,6 +114,26 @@ describe('asCompleted', () => {
     expect(b.state).toBe('FINISHED');
   });
 
+  it('next() called again before the last one settled: each call gets its own future (no lost wake-up)', async () => {
+    const a = new Future<number>();
+    const b = new Future<number>();
+    const c = futureIn('SUCCESSFUL');
+    const it = asCompleted<number>([a, b, c]);
+    const calls = [it.next(), it.next(), it.next(), it.next()];
+    b.setResult(2);
+    a.setResult(1);
+    const results = await Promise.all(calls);
+    expect(results.map((r) => r.value)).toEqual([c, b, a, undefined]);
+    expect(results.map((r) => r.done)).toEqual([false, false, false, true]);
+  });
+
+  it('return() while a next() waits ends that next() too', async () => {
+    const it = asCompleted([new Future()]);
+    const waiting = it.next();
+    await it.return?.();
+    expect(await waiting).toEqual({ value: undefined, done: true });
+  });
+
   it('an empty iterable ends at once', async () => {
     expect(await collect(asCompleted([]))).toEqual([]);
   });

@@ -75,6 +75,28 @@ describe.each(kinds)('$name: map results', (kind) => {
     expect(gcds).toEqual([1, 1, 6]);
   });
 
+  it.each([1, 2, 3])(
+    'next() called again before the last one settled keeps input order (chunksize %i)',
+    async (chunksize) => {
+      const executor = create({ maxWorkers: 2 });
+      const { fn } = asMap(kind.sleep(0));
+      // The first chunk is the slowest: a second call must not overtake it.
+      const delays = [80, 0, 0, 0, 0, 0, 0];
+      const it = map(
+        executor,
+        fn,
+        delays.map((ms) => asMap(kind.sleep(ms)).item),
+        { chunksize },
+      );
+      const calls = delays.map(() => it.next());
+      expect((await Promise.all(calls)).every((r) => r.done === false)).toBe(true);
+      const gcds = map(executor, kind.mapGcd.fn, items(kind), { chunksize, buffersize: 2 });
+      const results = await Promise.all([...REF, 0].map(() => gcds.next()));
+      expect(results.map((r) => r.value)).toEqual([...REF, undefined]);
+      expect(results.at(-1)!.done).toBe(true);
+    },
+  );
+
   it('an empty input ends at once, with or without buffersize', async () => {
     const executor = create({ maxWorkers: 1 });
     expect(await collect(map(executor, kind.mapGcd.fn, []))).toEqual([]);
