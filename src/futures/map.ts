@@ -112,7 +112,10 @@ export function startMap<R>(
     }
   };
   const iterator: AsyncIterableIterator<R> = {
-    next: serialized(step),
+    // The rest of a chunk needs no wait: served without an async step.
+    next: serialized(step, () =>
+      chunkAt < chunkResults.length ? { value: chunkResults[chunkAt++] as R, done: false } : undefined,
+    ),
     async return(): Promise<IteratorResult<R>> {
       finished = true;
       chunkResults = [];
