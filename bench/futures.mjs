@@ -8,13 +8,13 @@
 //   node bench/futures.mjs --only native       # one section (file name without .mjs)
 //   node bench/futures.mjs --runs 7 --json out.json --no-python
 //
-// `report` is what a section gets:
+// `report` is what a section gets: a function, `report(label, value, op, target)`, that prints a
+// target line (PASS/MISS) and remembers it for the summary, with these properties:
 //   report.runs            rounds per interleaved comparison
 //   report.workers         pool size of the comparisons (2: the tutorial's and this machine's)
 //   report.twelve          the tutorial's 12 [a, b] pairs
 //   report.python          false with --no-python
-//   report.check(label, value, op, target)   a target line (PASS/MISS), remembered for the summary
-//   report.record(name, data)                figures for --json
+//   report.record(name, data)   figures for --json
 import { readdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { check, machine } from './lib.mjs';
@@ -36,16 +36,15 @@ const pairs = [
 ];
 const targets = [];
 const results = { machine: machine(), sections: {} };
-const report = {
+const report = Object.assign((label, value, op, target) => check(targets, label, value, op, target), {
   runs: Number(opts.runs ?? 5),
   workers: 2,
   twelve: [...pairs, ...pairs, ...pairs],
   python: !opts['no-python'],
-  check: (label, value, op, target) => check(targets, label, value, op, target),
   record: (name, data) => {
     results.sections[name] = data;
   },
-};
+});
 
 // Backends in name order, the Python reference last.
 const dir = new URL('./futures/', import.meta.url);
