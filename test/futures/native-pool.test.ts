@@ -115,6 +115,30 @@ describe('NativePoolExecutor: map', () => {
     ).toEqual([6, 5, 10]);
     expect(await collect(executor.map('factorize', [12, [6], 1]))).toEqual([factorize(12), factorize(6), [1]]);
     expect(await collect(executor.map('sleep', [1, [2]]))).toEqual([undefined, undefined]);
+    // The same through chunks (one flat Float64Array per chunk): list and void results too.
+    expect(await collect(executor.map('factorize', [12, [6], 1], { chunksize: 2 }))).toEqual([
+      factorize(12),
+      factorize(6),
+      [1],
+    ]);
+    expect(await collect(executor.map('sleep', [1, [2], 0], { chunksize: 2 }))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(
+      await collect(
+        executor.map(
+          'bruteGcd',
+          [
+            [0, 7],
+            [12, 18],
+            [5, 0],
+          ],
+          { chunksize: 3 },
+        ),
+      ),
+    ).toEqual([1, 6, 1]);
   });
 
   it('a chunk is one NativePool.map call (one crossing) and no per-item submit', async () => {
