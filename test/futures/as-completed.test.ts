@@ -24,7 +24,7 @@ describe('asCompleted', () => {
     const fixed = [futureIn('CANCELLED_AND_NOTIFIED'), futureIn('EXCEPTION'), futureIn('SUCCESSFUL')];
     const f1 = executor.submit('gcd', 2, 21);
     const f2 = executor.submit('gcd', 7, 6);
-    const yielded = await collect(asCompleted<unknown>([...fixed, f1, f2]));
+    const yielded = await collect(asCompleted([...fixed, f1, f2]));
     expect(new Set(yielded)).toEqual(new Set([...fixed, f1, f2]));
     expect(yielded).toHaveLength(5);
   });
@@ -35,7 +35,7 @@ describe('asCompleted', () => {
     const c = new Future<string>();
     const doneFirst = futureIn('SUCCESSFUL');
     const doneSecond = futureIn('CANCELLED');
-    const it = asCompleted<unknown>([a, doneFirst, b, doneSecond, c]);
+    const it = asCompleted([a, doneFirst, b, doneSecond, c]);
     const order: unknown[] = [];
     order.push((await it.next()).value, (await it.next()).value);
     c.setResult('c');
@@ -51,7 +51,7 @@ describe('asCompleted', () => {
     const failed = futureIn('EXCEPTION');
     const cancelled = futureIn('CANCELLED');
     const running = executor.submit('gcd', 12, 18);
-    for await (const f of asCompleted<unknown>([failed, cancelled, running])) {
+    for await (const f of asCompleted([failed, cancelled, running])) {
       expect(f).toBeInstanceOf(Future);
       expect([failed, cancelled, running]).toContain(f);
     }
@@ -72,7 +72,7 @@ describe('asCompleted', () => {
       const already = [futureIn('CANCELLED_AND_NOTIFIED'), futureIn('EXCEPTION'), futureIn('SUCCESSFUL')];
       const slow = new Future();
       const seen = new Set<Future<unknown>>();
-      const it = asCompleted<unknown>([...already, slow, futureIn('PENDING')], { timeout });
+      const it = asCompleted([...already, slow, futureIn('PENDING')], { timeout });
       let error: unknown;
       try {
         for await (const f of it) seen.add(f);
@@ -106,7 +106,7 @@ describe('asCompleted', () => {
   it('an early break stops observing; the futures are untouched', async () => {
     const a = futureIn('SUCCESSFUL');
     const b = new Future();
-    for await (const f of asCompleted<unknown>([a, b])) {
+    for await (const f of asCompleted([a, b])) {
       expect(f).toBe(a);
       break;
     }
@@ -118,7 +118,7 @@ describe('asCompleted', () => {
     const a = new Future<number>();
     const b = new Future<number>();
     const c = futureIn('SUCCESSFUL');
-    const it = asCompleted<number>([a, b, c]);
+    const it = asCompleted([a, b, c]);
     const calls = [it.next(), it.next(), it.next(), it.next()];
     b.setResult(2);
     a.setResult(1);

@@ -112,6 +112,21 @@ describe('types: wait and asCompleted', () => {
     expect(names.sort()).toEqual(['task 0', 'task 1']);
   });
 
+  it('futures of different result types (and executors) mix without annotations', async () => {
+    const n = native.submit('gcd', 12, 18);
+    const list = native.submit('factorize', 6);
+    const s = inline.submit((x: number) => String(x), 3);
+    const { done } = await wait([n, list, s]);
+    expectTypeOf(done).toEqualTypeOf<Set<Future<number> | Future<number[]> | Future<string>>>();
+    expect(done.size).toBe(3);
+    const seen: unknown[] = [];
+    for await (const f of asCompleted([n, list, s])) {
+      expectTypeOf(f.result()).toEqualTypeOf<Promise<number> | Promise<number[]> | Promise<string>>();
+      seen.push(await f.result());
+    }
+    expect(seen).toHaveLength(3);
+  });
+
   it('wait keeps the futures’ type', async () => {
     const f = native.submit('factorize', 4);
     const { done, notDone } = await wait([f]);

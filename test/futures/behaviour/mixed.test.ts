@@ -19,10 +19,10 @@ describe.each(pairs)('%s', (_, kindA, kindB) => {
     const b = createB({ maxWorkers: 1 });
     const slow = submit(a, kindA.sleep(300));
     const quick = submit(b, kindB.gcd(36, 24));
-    const { done, notDone } = await wait<unknown>([slow, quick], { returnWhen: FIRST_COMPLETED });
+    const { done, notDone } = await wait([slow, quick], { returnWhen: FIRST_COMPLETED });
     expect(done).toEqual(new Set([quick]));
     expect(notDone).toEqual(new Set([slow]));
-    const all = await wait<unknown>([slow, quick], { returnWhen: ALL_COMPLETED, timeout: 30_000 });
+    const all = await wait([slow, quick], { returnWhen: ALL_COMPLETED, timeout: 30_000 });
     expect(all.done.size).toBe(2);
   });
 
@@ -35,7 +35,7 @@ describe.each(pairs)('%s', (_, kindA, kindB) => {
       const fromB = Array.from({ length: 4 }, (_, i) => submit(b, kindB.gcd(10 * i, 4)));
       const all = [slow, ...fromA, ...fromB, fromB[0]!];
       const yielded: Array<Future<unknown>> = [];
-      for await (const f of asCompleted<unknown>(all)) yielded.push(f);
+      for await (const f of asCompleted(all)) yielded.push(f);
       expect(yielded).toHaveLength(9);
       expect(new Set(yielded)).toEqual(new Set(all));
       expect(yielded.at(-1)).toBe(slow);
@@ -52,7 +52,7 @@ describe.each(pairs)('%s', (_, kindA, kindB) => {
     const seen: Array<Future<unknown>> = [];
     await expect(
       (async () => {
-        for await (const f of asCompleted<unknown>([quick, slow], { timeout: 50 })) seen.push(f);
+        for await (const f of asCompleted([quick, slow], { timeout: 50 })) seen.push(f);
       })(),
     ).rejects.toThrow('1 (of 2) futures unfinished');
     expect(seen).toEqual([quick]);
