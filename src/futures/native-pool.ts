@@ -138,8 +138,14 @@ export class NativePoolExecutor extends Executor<KernelName, KernelInfo> {
 
   /** Hands one task (a call, or a chunk as one NativePool.map) to the pool. */
   #start(item: Item): void {
-    this.#pool ??= new NativePool({ threads: this.#threads });
-    const pool = this.#pool;
+    let pool: NativePool;
+    try {
+      pool = this.#pool ??= new NativePool({ threads: this.#threads });
+    } catch (error) {
+      // The OS refused the threads: this task fails, a later one tries again.
+      this._settle(item, false, error);
+      return;
+    }
     const kernel = item.task;
     // Where NativePool gains per-task abort, pass `{ signal: item.signal }` to these two calls.
     let load: number;
