@@ -276,6 +276,20 @@ describe('NativePoolExecutor: process lifetime', () => {
     expect(child.ms).toBeLessThan(20_000);
   });
 
+  it('shutdown({ wait: false }) at the end of a script: queued work still runs before the process exits (CPython test_interpreter_shutdown)', async () => {
+    const child = await runNode(`
+      import { NativePoolExecutor } from 'nogil/futures';
+      const executor = new NativePoolExecutor({ maxWorkers: 1 });
+      for (const ms of [50, 50, 50, 50]) executor.submit('sleep', ms).then(() => console.log('slept', ms));
+      executor.submit('gcd', 12, 18).then((g) => console.log('gcd', g));
+      executor.shutdown({ wait: false });
+      console.log('script done');
+    `);
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toBe('script done\nslept 50\nslept 50\nslept 50\nslept 50\ngcd 6\n');
+    expect(child.code).toBe(0);
+  });
+
   it('a process with an idle executor that was never shut down exits too', async () => {
     const child = await runNode(`
       import { NativePoolExecutor } from 'nogil/futures';
