@@ -23,6 +23,7 @@ import { invalidArgType, validateKnownKeys, validateOptions } from '../internal/
 import { BOOT_KEY, type ThreadBoot, type ThreadReport } from './boot.js';
 import { reportException } from './excepthook.js';
 import { getNativeId, threadInfo } from './identity.js';
+import { type LongTimeout, setLongTimeout } from './long-timeout.js';
 import { waitTimeoutOf } from './options.js';
 import { markThreadDied, nextThreadNumber, ownTid, ownToken } from './state.js';
 import { holdKeepAlive, onMainThread, releaseKeepAlive } from './wait.js';
@@ -322,20 +323,16 @@ export class Thread<R = unknown> {
     const wait = waitTimeoutOf(timeout);
     if (this.#finished || wait === 0) return;
     holdKeepAlive();
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: LongTimeout | undefined;
     try {
-      if (wait === Number.POSITIVE_INFINITY) {
-        await this.#done;
-      } else {
-        await Promise.race([
-          this.#done,
-          new Promise<void>((resolve) => {
-            timer = setTimeout(resolve, wait);
-          }),
-        ]);
-      }
+      await Promise.race([
+        this.#done,
+        new Promise<void>((resolve) => {
+          timer = setLongTimeout(resolve, wait);
+        }),
+      ]);
     } finally {
-      if (timer) clearTimeout(timer);
+      timer?.clear();
       releaseKeepAlive();
     }
   }
