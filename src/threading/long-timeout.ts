@@ -22,7 +22,7 @@ export function setLongTimeout(fn: () => void, ms: number, ref = true): LongTime
   const deadline = now() + ms;
   const arm = (): void => {
     const left = deadline - now();
-    handle = setTimeout(left > MAX_DELAY ? arm : fn, Math.max(0, Math.min(left, MAX_DELAY)));
+    handle = setTimeout(left > MAX_DELAY ? arm : fn, Math.max(0, Math.ceil(Math.min(left, MAX_DELAY))));
     if (!ref) handle.unref();
   };
   arm();

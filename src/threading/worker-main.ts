@@ -1,6 +1,7 @@
 // The entry point of a `Thread`'s worker (see thread.ts for the message flow). Compiled next to
 // thread.js, so `new URL('./worker-main.js', import.meta.url)` finds it in dist/.
 import { parentPort, workerData } from 'node:worker_threads';
+import { explainScopeError } from '../internal/scope-error.js';
 import { decodeSharedAsync } from '../internal/shareable-kinds.js';
 import { installSourceShims, resolveTaskRef } from '../internal/task-ref.js';
 import { BOOT_KEY, reportOf, type ThreadBoot, type ThreadReport } from './boot.js';
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
     const value = fn ? await fn(...args) : undefined;
     report = reportOf({ ok: true, value });
   } catch (error) {
-    report = reportOf({ ok: false, error });
+    report = reportOf({ ok: false, error: explainScopeError(error, boot.target, 'Thread target', 'pass {name} in args') });
   }
   post(report);
 }
