@@ -23,7 +23,8 @@ export function explainScopeError(error: unknown, ref: TaskRef | undefined, what
       '(or use { module, name })',
     { cause: error },
   );
-  if (error.stack) explained.stack = `${explained.name}: ${explained.message}\n${error.stack.split('\n').slice(1).join('\n')}`;
+  if (error.stack)
+    explained.stack = `${explained.name}: ${explained.message}\n${error.stack.split('\n').slice(1).join('\n')}`;
   return explained;
 }
 

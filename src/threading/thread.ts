@@ -225,6 +225,7 @@ export class Thread<R = unknown> {
    * Starts the thread's target on a new worker thread.
    * @throws {RuntimeError} if called more than once.
    * @throws {DOMException} (DataCloneError) if an argument cannot be cloned (the thread is not started).
+   * @throws {TypeError} if a nogil primitive sits inside an Error in `args` (it could not arrive live).
    */
   start(): void {
     if (this.#kind !== 'spawned' || this.#started) throw new RuntimeError('threads can only be started once');
@@ -233,7 +234,7 @@ export class Thread<R = unknown> {
       name: this.#name,
       daemon: this.#daemon,
       target: this.#target,
-      args: encodeShared(this.#args),
+      args: encodeShared(this.#args, 'args'),
       nativeCell,
     };
     const before = osThreadIds();

@@ -39,7 +39,10 @@ async function main(): Promise<void> {
     const value = fn ? await fn(...args) : undefined;
     report = reportOf({ ok: true, value });
   } catch (error) {
-    report = reportOf({ ok: false, error: explainScopeError(error, boot.target, 'Thread target', 'pass {name} in args') });
+    report = reportOf({
+      ok: false,
+      error: explainScopeError(error, boot.target, 'Thread target', 'pass {name} in args'),
+    });
   }
   post(report);
 }
