@@ -10,8 +10,9 @@
 //   result/error set, excepthook on error, join() resolves, isAlive() false
 //   'exit' event: a non-zero exit marks the thread DIED (locks it held are taken over, mutex.ts)
 //
-// The thread counts as finished when its target settles (as in Python, where the thread ends
-// when run() returns); the worker then exits on its own once its event loop is empty.
+// The thread is over when its target settles (as in Python, where the thread ends when run()
+// returns): the worker records itself as finished and exits, stopping whatever the target left
+// behind (timers, pending promises), so a finished thread never keeps the process alive.
 import { readdirSync } from 'node:fs';
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { fromWire, isWire } from '../internal/errors.js';

@@ -6,6 +6,7 @@ import { decodeSharedAsync } from '../internal/shareable-kinds.js';
 import { installSourceShims, resolveTaskRef } from '../internal/task-ref.js';
 import { BOOT_KEY, reportOf, type ThreadBoot, type ThreadReport } from './boot.js';
 import { adoptThreadInfo, getNativeId } from './identity.js';
+import { markSelfFinished } from './state.js';
 
 const maybeBoot = (workerData as Record<string, ThreadBoot> | null)?.[BOOT_KEY];
 if (!maybeBoot || !parentPort) throw new Error('nogil/threading worker-main.js is only started by Thread.start()');
@@ -45,6 +46,12 @@ async function main(): Promise<void> {
     });
   }
   post(report);
+  // The thread is over once its target settled (as in Python, when run() returns): whatever it
+  // left behind (a setInterval, a pending promise) must not keep this worker, and through it the
+  // process, alive. Recorded as finished first, so the locks it holds stay held (not a death).
+  // process.exit() in a worker delivers the report and flushes stdout/stderr; terminate() would not.
+  markSelfFinished();
+  process.exit(0);
 }
 
 await main();

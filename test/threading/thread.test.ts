@@ -317,6 +317,13 @@ describe('daemon threads', () => {
     expect(stdout).toBe('main done (daemon=false)\nthread finished\n');
   });
 
+  test('a finished thread does not keep the process alive, even with a setInterval left behind', async () => {
+    const { stdout } = await run(process.execPath, [script('leftover-interval.mjs')], { timeout: 20_000 });
+    // No tick printed after the target returned; the lock stays held (Python: a finished thread
+    // keeps its locks) and the process exits.
+    expect(stdout).toBe('target returns\njoined: alive=false result=7 locked=true\ntaken over: false; abandoned=0\n');
+  });
+
   test("a thread's daemon flag defaults to its creator's", async () => {
     const t = spawn({
       target: async () => {
