@@ -10,7 +10,7 @@ const NOT_DEFINED = /^([\p{L}\p{Nl}$_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}$\u200
  * original error is kept as `cause`.
  *
  * @param what what the function is, for the message ("Thread target", "Barrier action")
- * @param hint how to get the value in, e.g. "pass x in args" (`{name}` is replaced by the name)
+ * @param hint how to get the value in, e.g. "pass {name} in args" (`{name}` is replaced by the name)
  */
 export function explainScopeError(error: unknown, ref: TaskRef | undefined, what: string, hint: string): unknown {
   if (ref?.kind !== 'source' || !(error instanceof Error) || error.name !== 'ReferenceError') return error;
@@ -19,8 +19,7 @@ export function explainScopeError(error: unknown, ref: TaskRef | undefined, what
   if (name === undefined || !usesName(ref.source, name)) return error;
   const explained = new ReferenceError(
     `${what} uses \`${name}\`, which is not defined in the thread that ran it: functions are sent ` +
-      `to other threads by source, without the variables of their enclosing scope; ${hint.replaceAll('{name}', name)} ` +
-      '(or use { module, name })',
+      `to other threads by source, without the variables of their enclosing scope; ${hint.replaceAll('{name}', name)}`,
     { cause: error },
   );
   if (error.stack)

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   } catch (error) {
     report = reportOf({
       ok: false,
-      error: explainScopeError(error, boot.target, 'Thread target', 'pass {name} in args'),
+      error: explainScopeError(error, boot.target, 'Thread target', 'pass {name} in args (or use { module, name })'),
     });
   }
   post(report);
