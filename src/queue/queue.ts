@@ -3,6 +3,7 @@
 import { ValueError } from '../internal/python-errors.js';
 import { kKind, kShare, registerShareable } from '../internal/shareable.js';
 import { invalidArgType, outOfRange, validateKnownKeys, validateOptions } from '../internal/validate.js';
+import { type SignalOptions, throwIfAborted, trailingSignal } from '../threading/abort.js';
 import { driveAsync, driveSync } from '../threading/drive.js';
 import { assertMayBlock } from '../threading/wait.js';
 import { own } from './codec.js';
@@ -112,13 +113,14 @@ export class Queue<T = unknown> {
    */
   put(item: T, options?: BlockOptions): Promise<void> {
     try {
-      const { block, timeout } = parseBlockOptions(options);
+      const { block, timeout, signal } = parseBlockOptions(options);
+      throwIfAborted(signal);
       const core = this.#core;
       const encoded = core.encode(item, `${this[kKind]}.put`);
       this.#checkPutTimeout(block, timeout);
       if (core.tryPut(encoded)) return RESOLVED;
       if (!block) throw new Full();
-      return driveAsync(core.put(own(encoded), block, timeout));
+      return driveAsync(core.put(own(encoded), block, timeout, signal), signal);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -139,7 +141,8 @@ export class Queue<T = unknown> {
    */
   putSync(item: T, options?: BlockOptions): void {
     assertMayBlock(`${this[kKind]}.putSync`, 'queue.put');
-    const { block, timeout } = parseBlockOptions(options);
+    const { block, timeout, signal } = parseBlockOptions(options);
+    throwIfAborted(signal);
     const core = this.#core;
     const encoded = core.encode(item, `${this[kKind]}.putSync`);
     this.#checkPutTimeout(block, timeout);
@@ -161,9 +164,9 @@ export class Queue<T = unknown> {
    */
   get(options?: BlockOptions): Promise<T> {
     try {
-      const { block, timeout } = parseBlockOptions(options);
+      const { block, timeout, signal } = parseBlockOptions(options);
       this.#checkGetTimeout(block, timeout);
-      return this.#core.take(block, timeout) as Promise<T>;
+      return this.#core.take(block, timeout, signal) as Promise<T>;
     } catch (error) {
       return Promise.reject(error);
     }
@@ -183,9 +186,9 @@ export class Queue<T = unknown> {
    */
   getSync(options?: BlockOptions): T {
     assertMayBlock(`${this[kKind]}.getSync`, 'queue.get');
-    const { block, timeout } = parseBlockOptions(options);
+    const { block, timeout, signal } = parseBlockOptions(options);
     this.#checkGetTimeout(block, timeout);
-    return this.#core.takeSync(block, timeout) as T;
+    return this.#core.takeSync(block, timeout, signal) as T;
   }
 
   /** Removes and returns an item if one is there now. @throws {Empty} otherwise (also `ShutDown`). */
@@ -202,9 +205,18 @@ export class Queue<T = unknown> {
     this.#core.taskDone();
   }
 
-  /** Waits (without blocking the event loop) until every item put has been marked done. */
-  join(): Promise<void> {
-    return driveAsync(this.#core.join());
+  /**
+   * Waits (without blocking the event loop) until every item put has been marked done.
+   * Aborting `signal` stops waiting and rejects with an `AbortError`.
+   */
+  join(options?: SignalOptions): Promise<void> {
+    try {
+      const signal = trailingSignal(options);
+      throwIfAborted(signal);
+      return driveAsync(this.#core.join(signal), signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**

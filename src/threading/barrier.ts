@@ -25,6 +25,7 @@ import { explainScopeError } from '../internal/scope-error.js';
 import { kKind, kShare, registerShareable } from '../internal/shareable.js';
 import { compileSource, type TaskRef, toTaskRef } from '../internal/task-ref.js';
 import { invalidArgType, validateKnownKeys, validateOptions } from '../internal/validate.js';
+import { abortError, expired, type SignalOptions, throwIfAborted, trailingSignal } from './abort.js';
 import { driveAsync, driveSync, type Sleep } from './drive.js';
 import { BrokenBarrierError } from './errors.js';
 import { DEAD_OWNER_POLL_MS, lockInternal, MUTEX_WORDS, unlockInternal } from './mutex.js';
@@ -142,20 +143,24 @@ export class Barrier {
    * Waits until all parties have called `wait()`; resolves this party's arrival index
    * (0 .. parties-1). `timeout` (ms) overrides the barrier's default.
    * @throws {BrokenBarrierError} if the barrier is or becomes broken, is reset while waiting,
-   * or the wait times out (which breaks it for every waiter).
+   * or the wait times out (which breaks it for every waiter). Aborting `signal` does what the
+   * timeout would (the barrier breaks) and rejects with an `AbortError`.
    */
-  async wait(timeout?: number | null): Promise<number> {
+  async wait(timeout?: number | null, options?: SignalOptions): Promise<number> {
     const wait = timeout === undefined || timeout === null ? this.#timeout : waitTimeoutOf(timeout);
-    return driveAsync(this.#waitOp(wait));
+    const signal = trailingSignal(options);
+    throwIfAborted(signal);
+    return driveAsync(this.#waitOp(wait, signal), signal);
   }
 
   /**
    * `wait()` that blocks this worker thread.
    * @throws {RuntimeError} always on the main thread.
    */
-  waitSync(timeout?: number | null): number {
+  waitSync(timeout?: number | null, options?: SignalOptions): number {
     assertMayBlock('Barrier.waitSync', 'barrier.wait');
     const wait = timeout === undefined || timeout === null ? this.#timeout : waitTimeoutOf(timeout);
+    throwIfAborted(trailingSignal(options));
     return driveSync(this.#waitOp(wait));
   }
 
@@ -230,7 +235,7 @@ export class Barrier {
     Atomics.notify(this.#s, SEQ);
   }
 
-  *#waitOp(wait: number): Generator<Sleep, number, void> {
+  *#waitOp(wait: number, signal?: AbortSignal): Generator<Sleep, number, void> {
     const s = this.#s;
     const deadline = deadlineOf(wait);
     const slices = { n: 0 };
@@ -242,7 +247,7 @@ export class Barrier {
         const state = Atomics.load(s, STATE);
         if (state === FILLING) break;
         if (state === BROKEN) throw new BrokenBarrierError();
-        if (remainingUntil(deadline) <= 0) throw new BrokenBarrierError();
+        if (expired(remainingUntil(deadline), signal)) throw this.#timedOut(signal);
         yield* this.#sleep(deadline, slices);
       }
       const index = this.#enter();
@@ -259,9 +264,9 @@ export class Barrier {
         const state = Atomics.load(s, STATE);
         if (state === DRAINING) return index;
         if (state === BROKEN || state === RESETTING) throw new BrokenBarrierError();
-        if (remainingUntil(deadline) <= 0) {
+        if (expired(remainingUntil(deadline), signal)) {
           this.#break();
-          throw new BrokenBarrierError();
+          throw this.#timedOut(signal);
         }
         yield* this.#sleep(deadline, slices);
       }
@@ -278,6 +283,11 @@ export class Barrier {
       }
       unlockInternal(s, 0);
     }
+  }
+
+  // What a wait that timed out (or was aborted, which counts as a timeout) throws.
+  #timedOut(signal: AbortSignal | undefined): Error {
+    return signal?.aborted ? abortError(signal) : new BrokenBarrierError();
   }
 
   // The last arrival: runs the action outside the mutex, then releases everyone (CPython's _release).

@@ -21,6 +21,7 @@ import { encodeShared } from '../internal/shareable.js';
 import { decodeSharedAsync } from '../internal/shareable-kinds.js';
 import { type TaskRef, type TaskTarget, toTaskRef, workerExecArgv } from '../internal/task-ref.js';
 import { invalidArgType, validateKnownKeys, validateOptions } from '../internal/validate.js';
+import { abortError, type SignalOptions, throwIfAborted, trailingSignal } from './abort.js';
 import { BOOT_KEY, type ThreadBoot, type ThreadReport } from './boot.js';
 import { reportException } from './excepthook.js';
 import { getNativeId, threadInfo } from './identity.js';
@@ -317,24 +318,33 @@ export class Thread<R = unknown> {
   /**
    * Waits until the thread's target finishes, or until `timeout` ms pass (then check
    * `isAlive()`, as in Python). Never rejects because of the target's error (see `error`).
+   * Aborting `signal` stops waiting (the thread runs on) and rejects with an `AbortError`.
    * @throws {RuntimeError} (rejects) before `start()`, or when joining the current thread.
    */
-  async join(timeout?: number | null): Promise<void> {
+  async join(timeout?: number | null, options?: SignalOptions): Promise<void> {
     if (!this.#started) throw new RuntimeError('cannot join thread before it is started');
     if (this.#isCurrent()) throw new RuntimeError('cannot join current thread');
     const wait = waitTimeoutOf(timeout);
+    const signal = trailingSignal(options);
+    throwIfAborted(signal);
     if (this.#finished || wait === 0) return;
     holdKeepAlive();
     let timer: LongTimeout | undefined;
+    let onAbort: (() => void) | undefined;
     try {
       await Promise.race([
         this.#done,
-        new Promise<void>((resolve) => {
+        new Promise<void>((resolve, reject) => {
           timer = setLongTimeout(resolve, wait);
+          if (signal) {
+            onAbort = () => reject(abortError(signal));
+            signal.addEventListener('abort', onAbort, { once: true });
+          }
         }),
       ]);
     } finally {
       timer?.clear();
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
       releaseKeepAlive();
     }
   }

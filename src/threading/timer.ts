@@ -1,6 +1,7 @@
 // Timer: Python's `threading.Timer`, run on the creating thread like setTimeout (API detail 7).
 import { RuntimeError } from '../internal/python-errors.js';
 import { invalidArgType, validateFunction } from '../internal/validate.js';
+import type { SignalOptions } from './abort.js';
 import { Event } from './event.js';
 import { reportException } from './excepthook.js';
 import { type LongTimeout, setLongTimeout } from './long-timeout.js';
@@ -89,12 +90,15 @@ export class Timer<A extends unknown[] = unknown[]> {
     return this.#started && !this.finished.isSet();
   }
 
-  /** Waits until the timer has fired and `fn` finished, or was cancelled (or `timeout` ms). */
-  async join(timeout?: number | null): Promise<void> {
+  /**
+   * Waits until the timer has fired and `fn` finished, or was cancelled (or `timeout` ms).
+   * Aborting `signal` stops waiting and rejects with an `AbortError`.
+   */
+  async join(timeout?: number | null, options?: SignalOptions): Promise<void> {
     if (!this.#started) throw new RuntimeError('cannot join thread before it is started');
     holdKeepAlive();
     try {
-      await this.finished.wait(timeout);
+      await this.finished.wait(timeout, options);
     } finally {
       releaseKeepAlive();
     }
