@@ -13,21 +13,20 @@
 // The thread is over when its target settles (as in Python, where the thread ends when run()
 // returns): the worker records itself as finished and exits, stopping whatever the target left
 // behind (timers, pending promises), so a finished thread never keeps the process alive.
-import { readdirSync } from 'node:fs';
-import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { fromWire, isWire } from '../internal/errors.js';
 import { RuntimeError } from '../internal/python-errors.js';
 import { encodeShared } from '../internal/shareable.js';
 import { decodeSharedAsync } from '../internal/shareable-kinds.js';
-import { type TaskRef, type TaskTarget, toTaskRef, workerExecArgv } from '../internal/task-ref.js';
+import { type TaskRef, type TaskTarget, toTaskRef } from '../internal/task-ref.js';
 import { invalidArgType, validateKnownKeys, validateOptions } from '../internal/validate.js';
 import { abortError, type SignalOptions, throwIfAborted, trailingSignal } from './abort.js';
-import { BOOT_KEY, type ThreadBoot, type ThreadReport } from './boot.js';
+import type { ThreadBoot, ThreadReport } from './boot.js';
 import { reportException } from './excepthook.js';
 import { getNativeId, threadInfo } from './identity.js';
 import { type LongTimeout, setLongTimeout } from './long-timeout.js';
 import { waitTimeoutOf } from './options.js';
-import { markThreadDied, nextThreadNumber, ownTid, ownToken } from './state.js';
+import { fillWarmPool, startWorker } from './start-worker.js';
+import { markThreadDied, nextThreadNumber, ownToken } from './state.js';
 import { holdKeepAlive, onMainThread, releaseKeepAlive } from './wait.js';
 
 /** Options of `new Thread(options)` (Python's `Thread(target=, args=, name=, daemon=)`). */
@@ -52,8 +51,6 @@ export interface ThreadOptions {
   daemon?: boolean | null | undefined;
 }
 
-const WORKER_URL = new URL('./worker-main.js', import.meta.url);
-
 type Kind = 'spawned' | 'main' | 'self' | 'dummy';
 interface Existing {
   readonly kind: Exclude<Kind, 'spawned'>;
@@ -63,31 +60,6 @@ interface Existing {
   readonly nativeId: number;
 }
 let existing: Existing | undefined;
-
-// The OS thread ids of this process (Linux), to learn a new worker's id as soon as `new Worker()`
-// has created its thread, as Python's `native_id` is known once `start()` returns.
-function osThreadIds(): Set<string> | undefined {
-  if (ownTid === undefined) return undefined;
-  try {
-    return new Set(readdirSync('/proc/self/task'));
-  } catch {
-    return undefined;
-  }
-}
-
-// The one thread id that appeared since `before`, or undefined if that is not clear (another
-// thread was created at the same moment): the worker then reports its id itself when it boots.
-function newOsThreadId(before: Set<string> | undefined): number | undefined {
-  const after = before && osThreadIds();
-  if (!after) return undefined;
-  let found: number | undefined;
-  for (const id of after) {
-    if (before.has(id)) continue;
-    if (found !== undefined) return undefined;
-    found = Number(id);
-  }
-  return found !== undefined && Number.isSafeInteger(found) && found > 0 ? found : undefined;
-}
 
 /** Threads started from this thread that have not finished (for `enumerate`/`activeCount`). */
 const live = new Set<Thread>();
@@ -143,6 +115,8 @@ export class Thread<R = unknown> {
     const opts = validateOptions(options);
     validateKnownKeys(opts, ['target', 'args', 'name', 'daemon']);
     this.#kind = 'spawned';
+    // The first Thread of a process boots the warm pool, so that the threads after it start fast.
+    fillWarmPool();
     this.#started = false;
     this.#target =
       opts.target === undefined || opts.target === null ? undefined : toTaskRef(opts.target, 'options.target');
@@ -239,15 +213,9 @@ export class Thread<R = unknown> {
       args: encodeShared(this.#args, 'args'),
       nativeCell,
     };
-    const before = osThreadIds();
-    const worker = new Worker(WORKER_URL, {
-      workerData: { [BOOT_KEY]: boot },
-      execArgv: workerExecArgv(),
-      env: SHARE_ENV,
-    });
+    const { worker, nativeId } = startWorker(boot);
     this.#started = true;
-    // `new Worker()` creates the OS thread before it returns.
-    this.#nativeId = newOsThreadId(before);
+    this.#nativeId = nativeId;
     this.#nativeCell = new Int32Array(nativeCell);
     this.#ident = worker.threadId + 1;
     this.#args = [];
@@ -270,6 +238,7 @@ export class Thread<R = unknown> {
       }
     });
     if (this.#daemon) worker.unref();
+    else worker.ref(); // a warm worker was idle unref'd
   }
 
   #onReport(msg: ThreadReport): void {

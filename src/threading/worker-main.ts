@@ -1,20 +1,20 @@
 // The entry point of a `Thread`'s worker (see thread.ts for the message flow). Compiled next to
-// thread.js, so `new URL('./worker-main.js', import.meta.url)` finds it in dist/.
+// thread.js, so `new URL('./worker-main.js', import.meta.url)` finds it in dist/. Started either
+// with its boot data in `workerData` (cold), or idle from the warm pool (start-worker.ts), when
+// the boot data comes as the first message.
 import { parentPort, workerData } from 'node:worker_threads';
 import { explainScopeError } from '../internal/scope-error.js';
 import { decodeSharedAsync } from '../internal/shareable-kinds.js';
 import { installSourceShims, resolveTaskRef } from '../internal/task-ref.js';
-import { BOOT_KEY, reportOf, type ThreadBoot, type ThreadReport } from './boot.js';
+import { BOOT_KEY, reportOf, type ThreadBoot, type ThreadReport, WARM_KEY } from './boot.js';
 import { adoptThreadInfo, getNativeId } from './identity.js';
 import { markSelfFinished } from './state.js';
 
-const maybeBoot = (workerData as Record<string, ThreadBoot> | null)?.[BOOT_KEY];
-if (!maybeBoot || !parentPort) throw new Error('nogil/threading worker-main.js is only started by Thread.start()');
-const boot: ThreadBoot = maybeBoot;
+const data = workerData as Record<string, unknown> | null;
+if (!parentPort || !(data?.[BOOT_KEY] || data?.[WARM_KEY])) {
+  throw new Error('nogil/threading worker-main.js is only started by Thread.start()');
+}
 const port = parentPort;
-
-adoptThreadInfo({ name: boot.name, daemon: boot.daemon });
-Atomics.store(new Int32Array(boot.nativeCell), 0, getNativeId());
 installSourceShims();
 
 function post(report: ThreadReport): void {
@@ -29,7 +29,9 @@ function post(report: ThreadReport): void {
   }
 }
 
-async function main(): Promise<void> {
+async function run(boot: ThreadBoot): Promise<void> {
+  adoptThreadInfo({ name: boot.name, daemon: boot.daemon });
+  Atomics.store(new Int32Array(boot.nativeCell), 0, getNativeId());
   let report: ThreadReport;
   try {
     // Only the modules of the primitives present are loaded, and in parallel with the target's.
@@ -54,4 +56,12 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-await main();
+if (data[BOOT_KEY]) {
+  await run(data[BOOT_KEY] as ThreadBoot);
+} else {
+  // Warm: the first message is the boot data; the listener keeps this worker's loop alive until
+  // then (the parent unref'd it, so an idle worker never holds the process).
+  port.once('message', (msg: Record<string, unknown>) => {
+    void run(msg[BOOT_KEY] as ThreadBoot);
+  });
+}
