@@ -262,6 +262,25 @@ export class QueueCore {
     }
   }
 
+  /**
+   * What a streaming consumer (`for await`) does per item, in one hold of the mutex instead of
+   * two: marks `done` items as processed (Python's `task_done()`, `done` times), then takes the
+   * next item if there is one. Throws ShutDown when shut down and empty (after applying `done`).
+   */
+  doneAndTryGet(done: number): Taken | undefined {
+    this.#lock();
+    try {
+      if (done > 0) this.#markDone(done);
+      if (this.ctrl[COUNT] === 0) {
+        if (this.ctrl[SHUTDOWN]) throw new ShutDown();
+        return undefined;
+      }
+      return this.#remove();
+    } finally {
+      this.#unlock();
+    }
+  }
+
   /** `getNowait()` of every queue class: the decoded item, or Empty (ShutDown when drained). */
   takeNowait(): unknown {
     const taken = this.tryGet();
@@ -315,15 +334,20 @@ export class QueueCore {
   taskDone(): void {
     this.#lock();
     try {
-      const unfinished = this.f64[F_UNFINISHED]! - 1;
-      if (unfinished <= 0) {
-        if (unfinished < 0) throw new ValueError('task_done() called too many times');
-        this.#broadcast(ALL_DONE_SEQ);
-      }
-      this.f64[F_UNFINISHED] = unfinished;
+      this.#markDone(1);
     } finally {
       this.#unlock();
     }
+  }
+
+  // `task_done()` `n` times (mutex held); ValueError, changing nothing, if that is too many.
+  #markDone(n: number): void {
+    const unfinished = this.f64[F_UNFINISHED]! - n;
+    if (unfinished <= 0) {
+      if (unfinished < 0) throw new ValueError('task_done() called too many times');
+      this.#broadcast(ALL_DONE_SEQ);
+    }
+    this.f64[F_UNFINISHED] = unfinished;
   }
 
   /** Python's `join()`: until every item put has been marked done. */

@@ -242,19 +242,25 @@ export class Queue<T = unknown> {
    * item is marked done (`taskDone()`) when the loop asks for the next one, or leaves the loop.
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<T> {
-    let pending = false;
-    const finishPending = (): void => {
-      if (pending) {
-        pending = false;
-        this.taskDone();
-      }
-    };
+    const core = this.#core;
+    // 1 once the loop has asked for the item after the one it got: that one's taskDone() is owed,
+    // and applied in the same hold of the queue's lock as the next take (one hold per item, not
+    // two). Items are never read ahead: what the loop has not asked for stays in the queue
+    // (maxsize, priority order and other consumers see it).
+    let owed = 0;
+    let yielded = false;
     const iterator: AsyncIterableIterator<T> = {
       next: async (): Promise<IteratorResult<T>> => {
-        finishPending();
+        if (yielded) {
+          yielded = false;
+          owed = 1;
+        }
         try {
-          const value = await this.get();
-          pending = true;
+          const done = owed;
+          owed = 0;
+          const taken = core.doneAndTryGet(done);
+          const value = taken ? (core.decode(taken) as T) : await this.get();
+          yielded = true;
           return { value, done: false };
         } catch (error) {
           if (error instanceof ShutDown) return { value: undefined, done: true };
@@ -262,7 +268,10 @@ export class Queue<T = unknown> {
         }
       },
       return: async (): Promise<IteratorResult<T>> => {
-        finishPending();
+        if (yielded) {
+          yielded = false;
+          this.taskDone();
+        }
         return { value: undefined, done: true };
       },
       [Symbol.asyncIterator]() {
@@ -277,16 +286,18 @@ export class Queue<T = unknown> {
    * @throws {RuntimeError} on the main thread.
    */
   *iterSync(): Generator<T, void, void> {
+    assertMayBlock(`${this[kKind]}.iterSync`, 'queue.get');
+    const core = this.#core;
     let pending = false;
     try {
       for (;;) {
-        if (pending) {
-          pending = false;
-          this.taskDone();
-        }
+        // The previous item's taskDone() and the next take share one hold of the lock.
+        const done = pending ? 1 : 0;
+        pending = false;
         let item: T;
         try {
-          item = this.getSync();
+          const taken = core.doneAndTryGet(done);
+          item = taken ? (core.decode(taken) as T) : this.getSync();
         } catch (error) {
           if (error instanceof ShutDown) return;
           throw error;
