@@ -7,11 +7,11 @@
 // `start()` takes one and only posts the boot message. Each worker runs one thread's target and
 // then exits (a thread is over when its target settles), so workers are never reused: the pool is
 // refilled in the background after the starts of a burst, outside the caller's critical path.
-// The pool lives on the main thread only (workers that start threads start them cold) and its
-// size is `NOGIL_WARM_THREADS` (default 4; 0 disables it). It is filled at the first `Thread`
-// created in the process, then kept full.
+// The pool lives on the main thread only (workers that start threads start them cold). It is
+// filled at the first `Thread` created in the process, then kept full. Its size starts at 4 and
+// grows to the largest burst of starts seen (at most 16), so an app that starts 8 threads at a
+// time finds 8 warm workers the next time; `NOGIL_WARM_THREADS=n` fixes it at n (0: no pool).
 import { readdirSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { workerExecArgv } from '../internal/task-ref.js';
 import { BOOT_KEY, type ThreadBoot, WARM_KEY } from './boot.js';
@@ -65,10 +65,16 @@ let refill: ReturnType<typeof setTimeout> | undefined;
 // How long after the last take the pool is refilled: the starts of a burst get the CPU first.
 const REFILL_DELAY_MS = 100;
 
+const DEFAULT_SIZE = 4;
+const MAX_SIZE = 16;
+// The size the pool adapts to (the largest burst seen), and the starts of the current burst.
+let adaptive = DEFAULT_SIZE;
+let burst = 0;
+
 function poolSize(): number {
   if (!onMainThread) return 0;
   const raw = process.env.NOGIL_WARM_THREADS;
-  if (raw === undefined || raw === '') return Math.min(4, Math.max(2, availableParallelism()));
+  if (raw === undefined || raw === '') return adaptive;
   const n = Number(raw);
   return Number.isSafeInteger(n) && n >= 0 ? Math.min(n, 64) : 0;
 }
@@ -103,10 +109,14 @@ export function fillWarmPool(): void {
   while (idle.length < size) spawnIdle();
 }
 
+// Refills the pool once a burst of starts is over (REFILL_DELAY_MS after the last one).
 function scheduleRefill(): void {
+  burst++;
   if (refill !== undefined) clearTimeout(refill);
   refill = setTimeout(() => {
     refill = undefined;
+    adaptive = Math.min(MAX_SIZE, Math.max(adaptive, burst));
+    burst = 0;
     fillWarmPool();
   }, REFILL_DELAY_MS);
   refill.unref();
