@@ -6,11 +6,13 @@
 // time, idle (waiting for a boot message) and unref'd, so they never keep the process alive;
 // `start()` takes one and only posts the boot message. Each worker runs one thread's target and
 // then exits (a thread is over when its target settles), so workers are never reused: the pool is
-// refilled in the background after the starts of a burst, outside the caller's critical path.
+// refilled in the background once the threads of a burst of starts have all ended, or a second
+// after the last start if some still run, so that booting replacements never competes with the
+// threads just started.
 // The pool lives on the main thread only (workers that start threads start them cold). It is
 // filled at the first `Thread` created in the process, then kept full. Its size starts at 4 and
-// grows to the largest burst of starts seen (at most 16), so an app that starts 8 threads at a
-// time finds 8 warm workers the next time; `NOGIL_WARM_THREADS=n` fixes it at n (0: no pool).
+// grows to the most threads seen running at once (at most 16), so an app that runs 8 threads at
+// a time finds 8 warm workers the next time; `NOGIL_WARM_THREADS=n` fixes it at n (0: no pool).
 import { readdirSync } from 'node:fs';
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { workerExecArgv } from '../internal/task-ref.js';
@@ -62,14 +64,16 @@ interface Idle {
 
 const idle: Idle[] = [];
 let refill: ReturnType<typeof setTimeout> | undefined;
-// How long after the last take the pool is refilled: the starts of a burst get the CPU first.
-const REFILL_DELAY_MS = 100;
+// At the latest, how long after the last start the pool is refilled while threads still run.
+const REFILL_DELAY_MS = 1_000;
 
 const DEFAULT_SIZE = 4;
 const MAX_SIZE = 16;
-// The size the pool adapts to (the largest burst seen), and the starts of the current burst.
+// The size the pool adapts to (the most threads it has seen running at once), that peak since the
+// last refill, and how many threads started here are running now.
 let adaptive = DEFAULT_SIZE;
-let burst = 0;
+let peak = 0;
+let running = 0;
 
 function poolSize(): number {
   if (!onMainThread) return 0;
@@ -109,16 +113,24 @@ export function fillWarmPool(): void {
   while (idle.length < size) spawnIdle();
 }
 
-// Refills the pool once a burst of starts is over (REFILL_DELAY_MS after the last one).
-function scheduleRefill(): void {
-  burst++;
+function refillNow(): void {
   if (refill !== undefined) clearTimeout(refill);
-  refill = setTimeout(() => {
-    refill = undefined;
-    adaptive = Math.min(MAX_SIZE, Math.max(adaptive, burst));
-    burst = 0;
-    fillWarmPool();
-  }, REFILL_DELAY_MS);
+  refill = undefined;
+  adaptive = Math.min(MAX_SIZE, Math.max(adaptive, peak));
+  peak = running;
+  fillWarmPool();
+}
+
+// Counts a start; the pool is refilled when the threads started have all ended (their workers
+// exited), or REFILL_DELAY_MS after the last start.
+function countStart(worker: Worker): void {
+  running++;
+  peak = Math.max(peak, running);
+  worker.once('exit', () => {
+    if (--running === 0) setImmediate(refillNow).unref();
+  });
+  if (refill !== undefined) clearTimeout(refill);
+  refill = setTimeout(refillNow, REFILL_DELAY_MS);
   refill.unref();
 }
 
@@ -137,7 +149,7 @@ export function startWorker(boot: ThreadBoot): StartedWorker {
     }
     entry.worker.off('exit', entry.drop);
     entry.worker.off('error', entry.drop);
-    scheduleRefill();
+    countStart(entry.worker);
     return { worker: entry.worker, nativeId: entry.nativeId, warm: true };
   }
   const before = osThreadIds();
@@ -146,7 +158,7 @@ export function startWorker(boot: ThreadBoot): StartedWorker {
     execArgv: workerExecArgv(),
     env: SHARE_ENV,
   });
-  if (poolSize() > 0) scheduleRefill();
+  if (poolSize() > 0) countStart(worker);
   // `new Worker()` creates the OS thread before it returns.
   return { worker, nativeId: newOsThreadId(before), warm: false };
 }

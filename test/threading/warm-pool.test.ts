@@ -71,13 +71,15 @@ describe('warm pool', () => {
     expect(currentThread().name).toBe('MainThread');
   });
 
-  test('the pool grows to the largest burst of starts it has seen', async () => {
+  test('the pool grows to the most threads it has seen running at once', async () => {
     const burst = Array.from({ length: 6 }, () => new Thread({ target: () => {}, daemon: true }));
     for (const t of burst) t.start();
     await joinAll(burst);
     const deadline = performance.now() + 20_000;
     while (warmWorkers() < 6 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(warmWorkers()).toBe(6);
+    // 6, or a little more if threads of the previous test were still exiting (at most 16).
+    expect(warmWorkers()).toBeGreaterThanOrEqual(6);
+    expect(warmWorkers()).toBeLessThanOrEqual(16);
   });
 
   test('a start whose arguments cannot be cloned leaves the warm worker in the pool', async () => {
