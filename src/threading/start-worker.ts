@@ -10,7 +10,8 @@
 // after the last start if some still run, so that booting replacements never competes with the
 // threads just started.
 // The pool lives on the main thread only (workers that start threads start them cold). It is
-// filled at the first `Thread` created in the process, then kept full. Its size starts at 4 and
+// filled after the first `Thread` is created (once the threads started by then have ended, so it
+// never slows them down), then kept full. Its size starts at 4 and
 // grows to the most threads seen running at once (at most 16), so an app that runs 8 threads at
 // a time finds 8 warm workers the next time; `NOGIL_WARM_THREADS=n` fixes it at n (0: no pool).
 import { readdirSync } from 'node:fs';
@@ -107,10 +108,24 @@ function spawnIdle(): void {
   idle.push(entry);
 }
 
-/** Fills the warm pool up to its size (at most once per turn of the event loop). */
-export function fillWarmPool(): void {
+function fillWarmPool(): void {
   const size = poolSize();
   while (idle.length < size) spawnIdle();
+}
+
+let primed = false;
+
+/**
+ * Called when a `Thread` is created: the first time, boots the pool on the next turn of the event
+ * loop unless threads were started meanwhile (then the refill after them does it), so booting
+ * the pool never competes with the first threads' own start-up.
+ */
+export function primeWarmPool(): void {
+  if (primed || poolSize() === 0) return;
+  primed = true;
+  setImmediate(() => {
+    if (running === 0) fillWarmPool();
+  }).unref();
 }
 
 function refillNow(): void {

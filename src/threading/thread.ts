@@ -25,7 +25,7 @@ import { reportException } from './excepthook.js';
 import { getNativeId, threadInfo } from './identity.js';
 import { type LongTimeout, setLongTimeout } from './long-timeout.js';
 import { waitTimeoutOf } from './options.js';
-import { fillWarmPool, startWorker } from './start-worker.js';
+import { primeWarmPool, startWorker } from './start-worker.js';
 import { markThreadDied, nextThreadNumber, ownToken } from './state.js';
 import { holdKeepAlive, onMainThread, releaseKeepAlive } from './wait.js';
 
@@ -115,8 +115,8 @@ export class Thread<R = unknown> {
     const opts = validateOptions(options);
     validateKnownKeys(opts, ['target', 'args', 'name', 'daemon']);
     this.#kind = 'spawned';
-    // The first Thread of a process boots the warm pool, so that the threads after it start fast.
-    fillWarmPool();
+    // The first Thread of a process boots the warm pool, so that later threads start fast.
+    primeWarmPool();
     this.#started = false;
     this.#target =
       opts.target === undefined || opts.target === null ? undefined : toTaskRef(opts.target, 'options.target');
