@@ -15,7 +15,7 @@
 // saves); they attach a *probe* (`kProbe`) instead: a view of the task's state slot in shared
 // memory that the worker flips when it starts the task. `running()`, `cancel()` and friends
 // consult the probe, so they stay exact: `cancel()` wins only if it flips the slot first.
-import { abortError } from '../internal/abort.js';
+import { abortErrorWith } from '../internal/abort.js';
 import { RuntimeError } from '../internal/python-errors.js';
 import { invalidArgType } from '../internal/validate.js';
 import { CancelledError, InvalidStateError, TimeoutError } from './errors.js';
@@ -303,5 +303,5 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
 /** Internal helper for executors: `AbortError` with the signal's reason as cause. */
 export function taskAbortError(reason: unknown): Error {
-  return abortError(reason, 'The task was aborted');
+  return abortErrorWith(reason, 'The task was aborted');
 }
