@@ -38,13 +38,14 @@ import {
   SLOT_STAGE,
   SLOT_THREAD,
   STAGE_INIT,
+  STOLEN,
   WORKER_DATA_KEY,
 } from './thread-protocol.js';
 import type { ModuleTask, TaskFunction } from './types.js';
 
 export type { ThreadPoolOptions } from './thread-options.js';
 
-const WORKER_FILE = new URL('./thread-worker.js', import.meta.url).href;
+const WORKER_FILE = new URL('./thread-entry.cjs', import.meta.url).href;
 /** At most this many calls per batch (a map chunk counts its items). */
 const MAX_BATCH_CALLS = 1024;
 /** A batch of measured tasks aims at about this much work (ms): long tasks go one at a time. */
@@ -138,6 +139,10 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
   readonly #moduleRefs = new Map<string, TaskRef>();
   #broken = false;
   #terminated = false;
+  // Outcomes travel on the worker's own port, which is unref'd: when piscina's reply (on its
+  // ref'd port) overtakes them, this keeps the process alive until they arrive.
+  readonly #lagging = new Set<Batch>();
+  #keepAlive: ReturnType<typeof setInterval> | undefined;
 
   /**
    * Creates the executor; workers start when tasks arrive.
@@ -239,10 +244,41 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
   // what is not sent stays cancellable here, and the next batch is sized when a worker frees).
   #pump(): void {
     while (!this.#broken && !this.#terminated && this.#inflight < this.#maxWorkers) {
-      const items = this.#takeBatch();
+      const items = this.#takeBatch() ?? this.#steal();
       if (!items) return;
       this.#send(items);
     }
+  }
+
+  // A worker is free and nothing is queued: take back the not-started end of the busiest batch
+  // (the worker runs its batch front to back), so that no task waits behind another while a
+  // worker idles. The CAS QUEUED -> STOLEN races the worker's QUEUED -> RUNNING; one wins.
+  #steal(): Array<WorkItem<TaskRef>> | undefined {
+    let victim: Batch | undefined;
+    let most = 0;
+    for (const batch of this.#batches.values()) {
+      // (A batch not started yet may sit with a worker that is still booting: fair game too.)
+      if (batch.expected >= 0 || batch.controller) continue;
+      let waiting = 0;
+      for (let i = batch.items.length - 1; i >= 0; i--) {
+        const state = Atomics.load(batch.slots, SLOT_FIRST + i);
+        if (state === QUEUED) waiting++;
+        else if (state === RUNNING || state === FINISHED) break;
+      }
+      if (waiting > most) {
+        most = waiting;
+        victim = batch;
+      }
+    }
+    if (!victim) return undefined;
+    const stolen: Array<WorkItem<TaskRef>> = [];
+    const take = Math.ceil(most / 2);
+    for (let i = victim.items.length - 1; i >= 0 && stolen.length < take; i--) {
+      const state = Atomics.compareExchange(victim.slots, SLOT_FIRST + i, QUEUED, STOLEN);
+      if (state === QUEUED) stolen.push(victim.items[i] as WorkItem<TaskRef>);
+      else if (state === RUNNING || state === FINISHED) break;
+    }
+    return stolen.length > 0 ? stolen.reverse() : undefined;
   }
 
   #takeBatch(): Array<WorkItem<TaskRef>> | undefined {
@@ -385,11 +421,25 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
     }
     this.#notifyCancelled(batch);
     this.#retireIfDone(batch);
+    if (batch.received < batch.expected) this.#awaitOutcomes(batch);
     this.#pump();
   }
 
   #retireIfDone(batch: Batch): void {
-    if (batch.expected >= 0 && batch.received >= batch.expected) this.#batches.delete(batch.id);
+    if (batch.expected < 0 || batch.received < batch.expected) return;
+    this.#batches.delete(batch.id);
+    if (this.#lagging.delete(batch) && this.#lagging.size === 0) this.#releaseKeepAlive();
+  }
+
+  #awaitOutcomes(batch: Batch): void {
+    this.#lagging.add(batch);
+    this.#keepAlive ??= setInterval(() => {}, 1 << 30);
+  }
+
+  #releaseKeepAlive(): void {
+    this.#lagging.clear();
+    if (this.#keepAlive) clearInterval(this.#keepAlive);
+    this.#keepAlive = undefined;
   }
 
   // CPython's worker calls set_running_or_notify_cancel() on each item it takes: a task cancelled
@@ -415,6 +465,7 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
   #salvage(batch: Batch, error: unknown): void {
     this.#inflight--;
     this.#batches.delete(batch.id);
+    if (this.#lagging.delete(batch) && this.#lagging.size === 0) this.#releaseKeepAlive();
     this.#signalBatches.delete(batch.items[0] as WorkItem<TaskRef>);
     if (this.#broken || this.#terminated) return;
     const reached = Atomics.load(batch.slots, SLOT_THREAD) !== 0;
@@ -493,6 +544,7 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
     this._breakPool(
       new BrokenThreadPool('A thread initializer failed, the thread pool is not usable anymore', { cause }),
     );
+    this.#releaseKeepAlive();
     // Nothing may run any more: stop the workers (a later shutdown() finds none).
     this.#pool.destroy().catch(() => {});
   }
@@ -510,6 +562,7 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
     this.#queue = [];
     this.#head = 0;
     this.#queuedCalls = 0;
+    this.#releaseKeepAlive();
     await this.#pool.destroy();
   }
 

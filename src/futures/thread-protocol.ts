@@ -9,6 +9,7 @@
 //                                                   for each task i:
 //   future.cancel(): CAS s_i QUEUED -> CANCELLED      CAS s_i QUEUED -> RUNNING, else skip it
 //   future.running(): s_i is RUNNING/FINISHED         run it; s_i = FINISHED; keep the outcome
+//   an idle worker: CAS s_i QUEUED -> STOLEN          (from the end of a busy worker's batch)
 //   'message' { __nogilBatch, out } <─────────────  flush outcomes: at the end, before any await,
 //                                                   and from process 'exit' (process.exit())
 //   run() resolves { ms, sent } <────────────────  (how long the batch took, how many outcomes)
@@ -38,6 +39,8 @@ export const RUNNING = 1;
 export const CANCELLED = 2;
 /** A task the worker finished (its outcome is on the way). */
 export const FINISHED = 3;
+/** A task the main thread took back to run on an idle worker (this worker skips it). */
+export const STOLEN = 4;
 
 /** What the initializer is, as every worker receives it in `workerData`. */
 export interface InitSpec {
