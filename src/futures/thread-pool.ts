@@ -254,6 +254,9 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
   // (the worker runs its batch front to back), so that no task waits behind another while a
   // worker idles. The CAS QUEUED -> STOLEN races the worker's QUEUED -> RUNNING; one wins.
   #steal(): Array<WorkItem<TaskRef>> | undefined {
+    // Only for a worker that is up and has nothing: below maxWorkers because workers are still
+    // starting, a batch would just go to a new worker and leave its first one empty.
+    if (this.#pool.idleThreads === 0) return undefined;
     let victim: Batch | undefined;
     let most = 0;
     for (const batch of this.#batches.values()) {
