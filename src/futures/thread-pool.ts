@@ -388,10 +388,6 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
   #onOutcomes(message: BatchOutcomes): void {
     const batch = this.#batches.get(message.__nogilBatch);
     if (!batch) return;
-    if (message.init !== undefined) {
-      this.#breakOnInitializer(revive(message.init));
-      return;
-    }
     const out = message.out;
     for (let k = 0; k < out.length; k += 3) {
       const i = out[k] as number;
@@ -415,6 +411,11 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
   #onBatchDone(batch: Batch, done: BatchDone): void {
     this.#inflight--;
     batch.expected = done.sent;
+    if (done.init !== undefined) {
+      this.#batches.delete(batch.id);
+      this.#breakOnInitializer(revive(done.init));
+      return;
+    }
     this.#signalBatches.delete(batch.items[0] as WorkItem<TaskRef>);
     if (done.calls > 0) {
       const task = (batch.items[0] as WorkItem<TaskRef>).task;

@@ -12,7 +12,8 @@
 //   an idle worker: CAS s_i QUEUED -> STOLEN          (from the end of a busy worker's batch)
 //   'message' { __nogilBatch, out } <─────────────  flush outcomes: at the end, before any await,
 //                                                   and from process 'exit' (process.exit())
-//   run() resolves { ms, sent } <────────────────  (how long the batch took, how many outcomes)
+//   run() resolves { ms, sent, init? } <─────────  (how long the batch took, how many outcomes,
+//                                                   or why the initializer failed)
 //
 // If the worker dies, the slots tell what happened to each task: QUEUED ones never started (run
 // them elsewhere), a RUNNING one is the one that killed it, a FINISHED one's outcome was either
@@ -75,8 +76,6 @@ export interface BatchTask {
 export interface BatchOutcomes {
   readonly __nogilBatch: number;
   readonly out: readonly unknown[];
-  /** The initializer failed (a WireError): the pool is broken. */
-  readonly init?: unknown;
 }
 
 /** What the piscina task resolves to. */
@@ -87,6 +86,8 @@ export interface BatchDone {
   readonly sent: number;
   /** How many calls it made (a chunk counts its items). */
   readonly calls: number;
+  /** The initializer failed (a WireError): the pool is broken. */
+  readonly init?: unknown;
 }
 
 /** Whether a worker message is a batch's outcomes. */

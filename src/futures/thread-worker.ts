@@ -119,8 +119,7 @@ export default async function runBatch(batch: BatchTask): Promise<BatchDone> {
   try {
     await initialized;
   } catch (error) {
-    port?.postMessage({ __nogilBatch: batch.id, out: [], init: toWire(error) } satisfies BatchOutcomes);
-    return { ms: 0, sent: 0, calls: 0 };
+    return { ms: 0, sent: 0, calls: 0, init: toWire(error) };
   }
   Atomics.store(slots, SLOT_STAGE, STAGE_RUN);
   const args = batch.shared ? await decode(batch.args) : batch.args;
