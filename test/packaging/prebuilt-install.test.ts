@@ -26,6 +26,7 @@ const platformPkg = JSON.parse(readFileSync(join(platformDir, 'package.json'), '
 };
 const rootPkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
   version: string;
+  dependencies?: Record<string, string>;
   optionalDependencies: Record<string, string>;
 };
 
@@ -89,8 +90,14 @@ describe('prebuilt-binary install (no Rust needed)', () => {
     // --ignore-scripts: packing must not rebuild; dist/ is already built by `npm test`.
     r = npm(['pack', '--ignore-scripts', '--pack-destination', tgz], repoRoot, systemPath);
     expect(r.status, r.out).toBe(0);
+    // The runtime dependencies (piscina) come from this checkout's node_modules: offline, as the rest.
+    const deps = Object.keys(rootPkg.dependencies ?? {});
+    for (const dep of deps) {
+      r = npm(['pack', '--ignore-scripts', '--pack-destination', tgz], join(repoRoot, 'node_modules', dep), systemPath);
+      expect(r.status, r.out).toBe(0);
+    }
     const tarballs = readdirSync(tgz).map((f) => join(tgz, f));
-    expect(tarballs).toHaveLength(2);
+    expect(tarballs).toHaveLength(2 + deps.length);
 
     const app = join(work, 'app');
     mkdirSync(app);
@@ -112,12 +119,14 @@ describe('prebuilt-binary install (no Rust needed)', () => {
          const pool = new NativePool({ threads: 2 });
          const out = await pool.map('bruteGcd', [[543456, 43523465], [324435212, 23342412], [1232412324, 890789], [7134890, 873490]]);
          await pool.close();
-         console.log(JSON.stringify({ out, from: nativeLoadInfo().from }));`,
+         const { ThreadPoolExecutor } = await import('nogil/futures');
+         const threads = await new ThreadPoolExecutor({ maxWorkers: 1 }).submit((a, b) => a + b, 2, 3);
+         console.log(JSON.stringify({ out, from: nativeLoadInfo().from, threads }));`,
       ],
       { cwd: app, encoding: 'utf8', env: { PATH: bin, HOME: work } },
     );
     expect(run.status, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ out: [1, 4, 1, 10], from: 'nogil-linux-x64-gnu' });
+    expect(JSON.parse(run.stdout)).toEqual({ out: [1, 4, 1, 10], from: 'nogil-linux-x64-gnu', threads: 5 });
 
     // The installed `nogil` command works too and reports where the addon came from.
     const help = spawnSync(join(app, 'node_modules', '.bin', 'nogil'), ['--help'], {
