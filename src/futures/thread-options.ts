@@ -19,8 +19,9 @@ export interface ThreadPoolOptions {
   /** The initializer's arguments (nogil primitives arrive live, as for tasks). */
   initargs?: Iterable<unknown> | null | undefined;
   /**
-   * Node extra: ms an idle worker waits for work before it exits (a later task starts a new one).
-   * Idle workers never keep the process alive either way. @default Infinity
+   * Node extra: ms an idle worker waits for work before it exits (a later task starts a new
+   * one); the first worker stays until shutdown. Idle workers never keep the process alive
+   * either way. @default Infinity
    */
   idleTimeout?: number | undefined;
   /** Node extra: the workers' V8 heap limits (a worker that exceeds them dies: BrokenThreadPool). */

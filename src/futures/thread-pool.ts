@@ -32,6 +32,8 @@ import {
   FINISHED,
   type InitSpec,
   isOutcomes,
+  isPlain,
+  isPlainList,
   QUEUED,
   RUNNING,
   SLOT_FIRST,
@@ -121,7 +123,8 @@ function revive(wire: unknown): unknown {
  */
 export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, TaskRef> {
   readonly #maxWorkers: number;
-  readonly #pool: Piscina;
+  readonly #piscinaOptions: ConstructorParameters<typeof Piscina>[0];
+  #piscina: Piscina | undefined;
   // Tasks not handed to a worker yet, in order (#head: the first one).
   #queue: Array<WorkItem<TaskRef>> = [];
   #head = 0;
@@ -157,9 +160,11 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
       const args = encodeShared(config.initargs);
       init = { ref: config.initializer, args, shared: args !== config.initargs };
     }
-    this.#pool = new Piscina({
+    this.#piscinaOptions = {
       filename: WORKER_FILE,
-      minThreads: 0,
+      // The first worker is started with the pool, i.e. at the first task (the pool is made
+      // then): piscina posts that task to it at once instead of waiting for its 'ready' message.
+      minThreads: 1,
       maxThreads: config.maxWorkers,
       idleTimeout: config.idleTimeout,
       concurrentTasksPerWorker: 1,
@@ -168,13 +173,21 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
       execArgv: workerExecArgv(),
       workerData: { [WORKER_DATA_KEY]: init },
       ...(config.resourceLimits ? { resourceLimits: config.resourceLimits } : {}),
-    });
-    this.#pool.on('message', (message: unknown) => {
+    };
+  }
+
+  // The piscina pool, made when the first task is dispatched (so workers start on demand).
+  get #pool(): Piscina {
+    if (this.#piscina) return this.#piscina;
+    const pool = new Piscina(this.#piscinaOptions);
+    pool.on('message', (message: unknown) => {
       if (isOutcomes(message)) this.#onOutcomes(message);
     });
-    this.#pool.on('workerCreate', (info: { id: number }) => this.#track(info.id));
-    // A worker that dies while idle: piscina emits 'error' (nothing was lost; it is replaced on demand).
-    this.#pool.on('error', () => {});
+    pool.on('workerCreate', (info: { id: number }) => this.#track(info.id));
+    // A worker that dies while idle: piscina emits 'error' (nothing was lost; it is replaced).
+    pool.on('error', () => {});
+    this.#piscina = pool;
+    return pool;
   }
 
   /** The most workers this executor runs at once. */
@@ -210,6 +223,7 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
   }
 
   protected override _prepareArgs(_task: TaskRef, args: readonly unknown[]): readonly unknown[] {
+    if (isPlainList(args)) return args;
     const encoded = encodeShared(args);
     if (encoded !== args) this.#sharedArgs.add(encoded);
     return encoded;
@@ -231,11 +245,12 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
   }
 
   protected async _close(): Promise<void> {
-    await this.#pool.destroy();
+    await this.#piscina?.destroy();
   }
 
   protected _workers(): { workers: number; idle: number } {
-    return { workers: this.#pool.threads.length, idle: this.#pool.idleThreads };
+    const pool = this.#piscina;
+    return pool ? { workers: pool.threads.length, idle: pool.idleThreads } : { workers: 0, idle: 0 };
   }
 
   // ---- scheduling ----
@@ -396,7 +411,7 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
       batch.received++;
       const item = batch.items[i] as WorkItem<TaskRef>;
       if (out[k + 1] !== 1) this._settle(item, false, revive(value));
-      else if (value === null || typeof value !== 'object') this._settle(item, true, value);
+      else if (isPlain(value)) this._settle(item, true, value);
       else {
         // The result may hold primitives (a Lock made in the worker) of modules not loaded here yet.
         decodeSharedAsync(value).then(
@@ -550,7 +565,7 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
     );
     this.#releaseKeepAlive();
     // Nothing may run any more: stop the workers (a later shutdown() finds none).
-    this.#pool.destroy().catch(() => {});
+    this.#piscina?.destroy().catch(() => {});
   }
 
   async #stopAll(how: string): Promise<void> {
@@ -567,7 +582,7 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
     this.#head = 0;
     this.#queuedCalls = 0;
     this.#releaseKeepAlive();
-    await this.#pool.destroy();
+    await this.#piscina?.destroy();
   }
 
   // Remembers a new worker until its 'exit' (listening for 'exit' does not ref the worker).

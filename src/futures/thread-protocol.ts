@@ -94,3 +94,24 @@ export interface BatchDone {
 export function isOutcomes(message: unknown): message is BatchOutcomes {
   return message !== null && typeof message === 'object' && typeof (message as BatchOutcomes).__nogilBatch === 'number';
 }
+
+/**
+ * Whether `value` is a primitive or an array of primitives: it holds no shared primitive, so
+ * the walks of encodeShared/decodeShared can be skipped (the common case of task arguments,
+ * map items and results).
+ */
+export function isPlain(value: unknown): boolean {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return true;
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) {
+    const x: unknown = value[i];
+    if (x !== null && (typeof x === 'object' || typeof x === 'function')) return false;
+  }
+  return true;
+}
+
+/** `isPlain` for every element of a list (task arguments, a chunk's items). */
+export function isPlainList(values: readonly unknown[]): boolean {
+  for (let i = 0; i < values.length; i++) if (!isPlain(values[i])) return false;
+  return true;
+}

@@ -11,6 +11,7 @@ import {
   type BatchTask,
   FINISHED,
   type InitSpec,
+  isPlain,
   QUEUED,
   RUNNING,
   SLOT_FIRST,
@@ -164,7 +165,7 @@ export default async function runBatch(batch: BatchTask): Promise<BatchDone> {
         }
         calls++;
       }
-      pending.push(i, 1, encodeShared(value));
+      pending.push(i, 1, isPlain(value) ? value : encodeShared(value));
     } catch (error) {
       pending.push(i, 0, toWire(explain(error, ref)));
     }
