@@ -49,7 +49,7 @@ export type { ThreadPoolOptions } from './thread-options.js';
 
 const WORKER_FILE = new URL('./thread-entry.cjs', import.meta.url).href;
 /** At most this many calls per batch (a map chunk counts its items). */
-const MAX_BATCH_CALLS = 1024;
+const MAX_BATCH_CALLS = 8192;
 /** A batch of measured tasks aims at about this much work (ms): long tasks go one at a time. */
 const BATCH_BUDGET_MS = 2;
 
