@@ -80,9 +80,16 @@ interface Batch {
   readonly delivered: Uint8Array;
   /** For a batch of one task with a signal: aborting it terminates the worker. */
   readonly controller: AbortController | undefined;
+  /** A batch of one task with a signal or a transfer list: it stays with its worker. */
+  readonly pinned: boolean;
   received: number;
   /** How many outcomes the worker posted (known once the piscina task resolved; -1 before). */
   expected: number;
+}
+
+// Whether a task transfers buffers (they can be sent once only).
+function moves(item: WorkItem<TaskRef>): boolean {
+  return item.transfer !== undefined && item.transfer.length > 0;
 }
 
 function weightOf(item: WorkItem<TaskRef>): number {
@@ -276,7 +283,7 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
     let most = 0;
     for (const batch of this.#batches.values()) {
       // (A batch not started yet may sit with a worker that is still booting: fair game too.)
-      if (batch.expected >= 0 || batch.controller) continue;
+      if (batch.expected >= 0 || batch.pinned) continue;
       let waiting = 0;
       for (let i = batch.items.length - 1; i >= 0; i--) {
         const state = Atomics.load(batch.slots, SLOT_FIRST + i);
@@ -314,15 +321,16 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
         continue;
       }
       if (items.length === 0) {
-        if (item.signal) {
-          // Alone in its batch, so that aborting it stops only its own worker.
+        if (item.signal || moves(item)) {
+          // Alone in its batch, so that aborting it stops only its own worker, and so that
+          // nothing else waits behind a task whose transferred buffers cannot be sent again.
           this.#head++;
           this.#queuedCalls -= weight;
           items.push(item);
           break;
         }
         target = this.#targetCalls(item);
-      } else if (item.signal || calls + weight > target) {
+      } else if (item.signal || moves(item) || calls + weight > target) {
         break;
       }
       this.#head++;
@@ -385,6 +393,7 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
       slots,
       delivered: new Uint8Array(n),
       controller,
+      pinned: first.signal !== undefined || moves(first),
       received: 0,
       expected: -1,
     };
@@ -504,7 +513,18 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
       const item = batch.items[i] as WorkItem<TaskRef>;
       if (batch.delivered[i] || item.future.done()) continue;
       const state = Atomics.load(batch.slots, SLOT_FIRST + i);
-      if (state === QUEUED) again.push(item);
+      if (state === QUEUED && moves(item)) {
+        this._settle(
+          item,
+          false,
+          new BrokenThreadPool(
+            `the worker thread ${how} before this task started, with the buffers transferred to it`,
+            {
+              cause: error,
+            },
+          ),
+        );
+      } else if (state === QUEUED) again.push(item);
       else if (state === RUNNING) {
         this._settle(
           item,

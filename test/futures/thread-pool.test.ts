@@ -338,6 +338,19 @@ describe('ThreadPoolExecutor: arguments and results', () => {
     expect(buffer.byteLength).toBe(0);
   });
 
+  it('tasks with a transfer list run alone in their batch, so none waits behind a blocked task', async () => {
+    const ex = executor({ maxWorkers: 2 });
+    const gate = new Event();
+    const blocked = ex.submit((g: Event): boolean => g.waitSync(30_000), gate);
+    const sum = (b: ArrayBuffer): number => new Uint8Array(b).reduce((s, x) => s + x, 0);
+    const buffers = [1, 2, 3, 4].map((n) => new Uint8Array([n, n]).buffer);
+    const moved = buffers.map((b) => ex.submitWith({ transfer: [b] }, sum, b));
+    expect(await Promise.all(moved.map((f) => f.result(10_000)))).toEqual([2, 4, 6, 8]);
+    expect(buffers.map((b) => b.byteLength)).toEqual([0, 0, 0, 0]);
+    gate.set();
+    expect(await blocked).toBe(true);
+  });
+
   it('an argument that cannot be cloned fails its own future with DataCloneError', async () => {
     const ex = executor({ maxWorkers: 1 });
     const ok = ex.submit(double, 3);
