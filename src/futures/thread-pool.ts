@@ -149,8 +149,9 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
   readonly #moduleRefs = new Map<string, TaskRef>();
   #broken = false;
   #terminated = false;
-  // Outcomes travel on the worker's own port, which is unref'd: when piscina's reply (on its
-  // ref'd port) overtakes them, this keeps the process alive until they arrive.
+  // Outcomes travel on the worker's parentPort, unref'd like the worker: when piscina's reply
+  // (on its own port, ref'd while a task runs) overtakes them, this timer keeps the process
+  // alive until they arrive.
   readonly #lagging = new Set<Batch>();
   #keepAlive: ReturnType<typeof setInterval> | undefined;
 
