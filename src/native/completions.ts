@@ -5,11 +5,19 @@
 // native/binding/src/napi/delivery.rs): numbers arrive packed in one Float64Array, everything
 // else as `[id, tag, value]` entries.
 //
-// The hot path allocates as little as possible per task: one promise and its resolve function
+// The hot path allocates as little as possible per task: one promise and its two functions
 // (no per-task executor closure, no waiter object, no Map entry). Ids are slot numbers in a
 // dense array, recycled through a free list once settled, so a steady stream of tasks reuses
-// the same slots. Rejection goes through `resolve` too (resolving with a rejected promise
-// rejects), and only non-number results record a shape.
+// the same slots. Only non-number results, and tasks that want to hear when they settle,
+// record anything more.
+//
+// Settling is synchronous in the handler, with no extra promise turns (a rejection calls the
+// promise's own `reject`, it is not resolved with a rejected promise), so a promise of an
+// earlier task settles before the native `close()` promise delivered in the same burst.
+//
+// This module registers itself with the addon as one *client* (see `registerClient` in
+// native/binding/src/exports/pool.rs): another copy of nogil in the same process (two
+// versions, a bundler duplicate) shares the addon but is another client, with its own ids.
 import { binding } from './binding.js';
 
 /** Tags of non-scalar completions (must match `delivery.rs`). */
@@ -22,16 +30,27 @@ const TAG_LISTS = 3;
 export type Shape = 'number' | 'list' | 'void' | 'numbers' | 'lists' | 'voids';
 
 type Resolve = (value: unknown) => void;
+type Reject = (reason: unknown) => void;
+
+/** What a slot records besides its functions, when it records anything. */
+interface Extra {
+  readonly shape: Shape;
+  /** Called once, as the slot settles (before its promise's reactions run). */
+  readonly onSettle: () => void;
+}
 
 const slots: Array<Resolve | undefined> = [];
-const slotShapes: Array<Shape | undefined> = [];
+const rejects: Array<Reject | undefined> = [];
+const slotShapes: Array<Shape | Extra | undefined> = [];
 const free: number[] = [];
 let waitingNow = 0;
-let installed = false;
+let clientNumber: number | undefined;
 let captured: Resolve | undefined;
+let capturedReject: Reject | undefined;
 let lastPromise: Promise<unknown> | undefined;
-const capture = (resolve: Resolve): void => {
+const capture = (resolve: Resolve, reject: Reject): void => {
   captured = resolve;
+  capturedReject = reject;
 };
 
 function shapeValue(shape: Shape, value: unknown): unknown {
@@ -53,65 +72,71 @@ function shapeValue(shape: Shape, value: unknown): unknown {
   }
 }
 
-function rejected(error: unknown): Promise<never> {
-  const promise = Promise.reject(error);
-  // The caller's promise adopts this one; mark it handled so it is never reported by itself.
-  promise.catch(() => {});
-  return promise;
-}
-
-/** Empties slot `id` and returns its resolve function (undefined if it was empty). */
-function take(id: number): Resolve | undefined {
-  const resolve = slots[id];
-  if (resolve === undefined) return undefined;
+/** Empties slot `id`; returns its shape record (undefined: a plain number). */
+function take(id: number): Shape | Extra | undefined {
+  const shape = slotShapes[id];
   slots[id] = undefined;
+  rejects[id] = undefined;
+  if (shape !== undefined) slotShapes[id] = undefined;
   free.push(id);
   waitingNow--;
-  return resolve;
+  return shape;
 }
 
 function settle(id: number, tag: number, value: unknown): void {
-  const shape = slotShapes[id];
-  const resolve = take(id);
+  const resolve = slots[id];
   if (resolve === undefined) return;
-  if (shape !== undefined) slotShapes[id] = undefined;
-  if (tag === TAG_ERROR) resolve(rejected(value));
-  else if (tag === TAG_VALUE || tag === TAG_NUMBERS || tag === TAG_LISTS) resolve(shapeValue(shape ?? 'number', value));
+  const reject = rejects[id]!;
+  const record = take(id);
+  let shape: Shape = 'number';
+  if (record !== undefined) {
+    if (typeof record === 'string') shape = record;
+    else {
+      shape = record.shape;
+      record.onSettle();
+    }
+  }
+  if (tag === TAG_ERROR) reject(value);
+  else if (tag === TAG_VALUE || tag === TAG_NUMBERS || tag === TAG_LISTS) resolve(shapeValue(shape, value));
 }
 
 function onComplete(scalars: Float64Array, rest: Array<[number, number, unknown]>): void {
   for (let i = 0; i < scalars.length; i += 2) {
     const id = scalars[i]!;
-    const shape = slotShapes[id];
-    const resolve = take(id);
-    if (resolve === undefined) continue;
-    if (shape === undefined) {
+    if (slotShapes[id] === undefined) {
+      const resolve = slots[id];
+      if (resolve === undefined) continue;
+      take(id);
       resolve(scalars[i + 1]);
     } else {
-      slotShapes[id] = undefined;
-      resolve(shapeValue(shape, scalars[i + 1]));
+      settle(id, TAG_VALUE, scalars[i + 1]);
     }
   }
   for (const [id, tag, value] of rest) settle(id, tag, value);
+}
+
+/** This copy's client number with the addon (registering on first use). */
+export function client(): number {
+  if (clientNumber === undefined) clientNumber = binding().registerClient(onComplete);
+  return clientNumber;
 }
 
 /**
  * Registers a new id and returns it; {@link lastExpected} returns its promise. (Two calls
  * rather than one returning `{ id, promise }`, so the hot path allocates no result object.)
  */
-export function expect(shape: Shape): number {
-  if (!installed) {
-    binding().setCompletionHandler(onComplete);
-    installed = true;
-  }
+export function expect(shape: Shape, onSettle?: () => void): number {
   const id = free.length > 0 ? free.pop()! : slots.length;
   lastPromise = new Promise(capture);
+  const record = onSettle === undefined ? (shape === 'number' ? undefined : shape) : { shape, onSettle };
   if (id === slots.length) {
     slots.push(captured);
-    slotShapes.push(shape === 'number' ? undefined : shape);
+    rejects.push(capturedReject);
+    slotShapes.push(record);
   } else {
     slots[id] = captured;
-    if (shape !== 'number') slotShapes[id] = shape;
+    rejects[id] = capturedReject;
+    if (record !== undefined) slotShapes[id] = record;
   }
   waitingNow++;
   return id;
@@ -122,9 +147,14 @@ export function lastExpected<T>(): Promise<T> {
   return lastPromise as Promise<T>;
 }
 
-/** Fails a waiting id from JavaScript (the addon refused the work it belonged to). */
+/** Fails a waiting id from JavaScript (the addon refused the work, or it was aborted). */
 export function fail(id: number, error: unknown): void {
   settle(id, TAG_ERROR, error);
+}
+
+/** Whether `id` still waits (it was neither settled nor failed). */
+export function waiting(id: number): boolean {
+  return slots[id] !== undefined;
 }
 
 /** How many promises wait on native work (for tests and diagnostics). */

@@ -8,7 +8,7 @@ import { withCode } from '../internal/errors.js';
 import { RuntimeError } from '../internal/python-errors.js';
 import { invalidArgType, outOfRange, SAFE_UINT_RANGE, validateInteger, validateOptions } from '../internal/validate.js';
 import { binding } from './binding.js';
-import { expect, fail, lastExpected, type Shape } from './completions.js';
+import { client, expect, fail, lastExpected, type Shape } from './completions.js';
 import { type KernelInfo, type KernelName, kernelInfo } from './kernel-table.js';
 
 /** Options of {@link NativePool}. */
@@ -107,7 +107,7 @@ export class NativePool {
   constructor(options: NativePoolOptions = {}) {
     const { threads = availableParallelism() } = validateOptions(options);
     validateInteger(threads, 'options.threads', 1, 1024);
-    this.#handle = binding().poolCreate(threads);
+    this.#handle = binding().poolCreate(threads, client());
     this.#size = threads;
     leaked.register(this, this.#handle, this);
   }
@@ -169,10 +169,18 @@ export class NativePool {
     inputs: Iterable<KernelInput<K>> | ArrayBufferView,
   ): Promise<Array<KernelResult<K>>>;
   map(kernel: string, inputs: Iterable<unknown> | ArrayBufferView): Promise<unknown[]>;
-  async map(kernel: string, inputs: Iterable<unknown> | ArrayBufferView): Promise<unknown[]> {
-    const info = kernelInfo(kernel);
-    const flat = flatten(info, inputs);
-    if (this.#closed) throw closedError();
+  map(kernel: string, inputs: Iterable<unknown> | ArrayBufferView): Promise<unknown[]> {
+    // Not `async`: an async function's promise settles turns after the one it returns, and
+    // then a `close()` resolved in the same native burst would overtake it.
+    let info: KernelInfo;
+    let flat: ArrayBufferView;
+    try {
+      info = kernelInfo(kernel);
+      flat = flatten(info, inputs);
+      if (this.#closed) throw closedError();
+    } catch (error) {
+      return Promise.reject(error);
+    }
     // Keep submission order: tasks submitted before this map are queued before it.
     this.#flush();
     const id = expect(batchShape(info));

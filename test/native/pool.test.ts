@@ -60,6 +60,19 @@ describe('NativePool', () => {
     expect(await p.map('sleep', [1, 1])).toEqual([undefined, undefined]);
   });
 
+  it('map copies a view over a SharedArrayBuffer (read atomically) and any typed array kind', async () => {
+    const p = pool(2);
+    const shared = new Uint32Array(new SharedArrayBuffer(4 * 6));
+    shared.set([12, 18, 0, 5, 9, 6]);
+    expect(await p.map('gcd', shared)).toEqual([6, 5, 3]);
+    const offset = new Float64Array(new SharedArrayBuffer(8 * 5), 8, 4);
+    offset.set([2 ** 40, 2 ** 41, 7, 21]);
+    expect(await p.map('gcd', offset)).toEqual([2 ** 40, 7]);
+    for (const Kind of [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Float32Array]) {
+      expect(await p.map('gcd', new Kind([12, 18, 100, 75]))).toEqual([6, 25]);
+    }
+  });
+
   it('map of many inputs agrees with the plain TypeScript kernel, in input order', async () => {
     const next = rng(42);
     const inputs: Array<[number, number]> = Array.from({ length: 50_000 }, () => [
@@ -114,6 +127,19 @@ describe('NativePool', () => {
     await expect(p.map('gcd', [[1, 2]])).rejects.toBeInstanceOf(RuntimeError);
     // Idempotent, like Python's shutdown().
     await expect(p.close()).resolves.toBeUndefined();
+  });
+
+  it('await close() never resolves before a map() or submit() made earlier has settled', async () => {
+    for (let round = 0; round < 100; round++) {
+      const p = new NativePool({ threads: 1 + (round % 2) });
+      const settled: string[] = [];
+      p.map('gcd', [[12, 18]]).then(() => settled.push('map'));
+      p.map('gcd', [[1, -1]]).catch(() => settled.push('bad map'));
+      p.submit('gcd', 4, 6).then(() => settled.push('submit'));
+      p.map('factorize', []).then(() => settled.push('empty map'));
+      await p.close();
+      expect(settled.sort()).toEqual(['bad map', 'empty map', 'map', 'submit']);
+    }
   });
 
   it('Symbol.asyncDispose closes the pool', async () => {
