@@ -103,14 +103,18 @@ function settle(id: number, tag: number, value: unknown): void {
 function onComplete(scalars: Float64Array, rest: Array<[number, number, unknown]>): void {
   for (let i = 0; i < scalars.length; i += 2) {
     const id = scalars[i]!;
-    if (slotShapes[id] === undefined) {
-      const resolve = slots[id];
-      if (resolve === undefined) continue;
-      take(id);
-      resolve(scalars[i + 1]);
-    } else {
+    if (slotShapes[id] !== undefined) {
       settle(id, TAG_VALUE, scalars[i + 1]);
+      continue;
     }
+    // The hot path (a plain number), `take` inlined.
+    const resolve = slots[id];
+    if (resolve === undefined) continue;
+    slots[id] = undefined;
+    rejects[id] = undefined;
+    free.push(id);
+    waitingNow--;
+    resolve(scalars[i + 1]);
   }
   for (const [id, tag, value] of rest) settle(id, tag, value);
 }

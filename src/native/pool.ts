@@ -3,12 +3,50 @@
 // Submissions of one JavaScript tick are packed into a Float64Array and cross into Rust once
 // (flushed in a microtask, or early every FLUSH_AT tasks); results come back in bursts through
 // one threadsafe function per thread (see completions.ts). `map` crosses once per call.
+//
+// ## Controlled tasks (AbortSignal, and the internal API for NativePoolExecutor)
+// A task or batch submitted with a signal (`submitWith`, `map(..., { signal })`), or through
+// the internal `submitTask` / `mapTask` below, owns a status word (control.ts) that the pool
+// thread moves to RUNNING, with an acquire-release compare-and-swap, when it picks the task.
+// Aborting is one compare-and-swap from JavaScript, with no call into the addon: a QUEUED task
+// never runs, a RUNNING one stops at its next cancellation check (at most a few milliseconds
+// of work away: kernels poll every 2^16 iterations, sleeps every 5 ms) and its result is
+// dropped; the promise rejects at once with an AbortError. Plain `submit`/`map` carry no word
+// and pay nothing for this: the word travels in the high part of the kernel field.
+//
+// Internal API (not in API.md), for src/futures' NativePoolExecutor:
+//   submitTask(pool, kernel, args, options?) -> NativeTask<result>
+//   mapTask(pool, kernel, inputs, options?)  -> NativeTask<results>
+//   task.promise   the result (rejects with an AbortError, cause = reason, once aborted)
+//   task.state     'queued' | 'running' | 'finished', exact at the moment it is read
+//   task.cancel()  Python's Future.cancel(): only while queued; true if it will never run
+//   task.abort(r)  AbortSignal semantics: queued or running; true if it stopped it
 import { availableParallelism } from 'node:os';
 import { withCode } from '../internal/errors.js';
 import { RuntimeError } from '../internal/python-errors.js';
-import { invalidArgType, outOfRange, SAFE_UINT_RANGE, validateInteger, validateOptions } from '../internal/validate.js';
+import {
+  invalidArgType,
+  outOfRange,
+  SAFE_UINT_RANGE,
+  validateAbortSignal,
+  validateInteger,
+  validateKnownKeys,
+  validateOptions,
+} from '../internal/validate.js';
+import { abortError } from '../subprocess/errors.js';
 import { binding } from './binding.js';
 import { client, expect, fail, lastExpected, type Shape } from './completions.js';
+import {
+  ABORTED,
+  CANCELLED,
+  claimSlot,
+  QUEUED,
+  RUNNING,
+  releaseSlot,
+  resetSlot,
+  slotState,
+  transition,
+} from './control.js';
 import { type KernelInfo, type KernelName, kernelInfo } from './kernel-table.js';
 
 /** Options of {@link NativePool}. */
@@ -34,8 +72,42 @@ export type KernelInput<K extends string> = K extends 'bruteGcd' | 'gcd'
   ? readonly [number, number]
   : number | readonly [number];
 
-/** Fields per task in the wire array: `[id, kernelId, arg0, arg1]`. */
+/** Options of one task or batch. */
+export interface NativeTaskOptions {
+  /**
+   * Aborts the task: if it has not started it never runs; if it is running it stops at its
+   * next cancellation check (within a few milliseconds). The promise rejects with an
+   * `AbortError` (`code: 'ABORT_ERR'`, `cause`: the signal's reason), at once.
+   */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Where a controlled task is (internal, for NativePoolExecutor): `'queued'` (not started; a
+ * `cancel()` now succeeds), `'running'` (a pool thread runs it), `'finished'` (it ran, and its
+ * result is settled or on its way, or it was aborted).
+ */
+export type NativeTaskState = 'queued' | 'running' | 'finished';
+
+/** A submitted task that can be inspected and stopped (internal, for NativePoolExecutor). */
+export interface NativeTask<T> {
+  /** The result; rejects with an `AbortError` once the task is cancelled or aborted. */
+  readonly promise: Promise<T>;
+  /** Where the task is now: exact, read from the word the pool thread writes. */
+  readonly state: NativeTaskState;
+  /** Python's `Future.cancel()`: succeeds only while queued; then it never runs. */
+  cancel(reason?: unknown): boolean;
+  /** Stops the task whether queued or running (as its signal would); false once finished. */
+  abort(reason?: unknown): boolean;
+}
+
+/** Fields per task in the wire array: `[id, kernelField, arg0, arg1]`. */
 const TASK_FIELDS = 4;
+/**
+ * A kernel field is `kernelId + KERNEL_FIELD_SPAN * (slot + 1)`: the kernel, and for a
+ * controlled task its status word (KERNEL_FIELD_SPAN in native/binding/src/exports/pool.rs).
+ */
+const KERNEL_FIELD_SPAN = 256;
 /** Flush early once this many tasks are waiting, so a long submit loop overlaps the work. */
 const FLUSH_AT = 8192;
 
@@ -74,6 +146,110 @@ function batchShape(kernel: KernelInfo): Shape {
   return kernel.result === 'list' ? 'lists' : kernel.result === 'void' ? 'voids' : 'numbers';
 }
 
+/** The rejection of an aborted task. */
+function aborted(reason: unknown): Error {
+  return abortError(AbortSignal.abort(reason));
+}
+
+/** The reason `AbortController.abort()` gives when called without one. */
+function defaultReason(): unknown {
+  return new DOMException('This operation was aborted', 'AbortError');
+}
+
+/** A task that failed before it was queued: settled, nothing to stop. */
+function refusedTask<T>(error: unknown): NativeTask<T> {
+  return {
+    promise: Promise.reject(error),
+    state: 'finished',
+    cancel: () => false,
+    abort: () => false,
+  };
+}
+
+/** The controls of a task that owns status word `slot` and promise `id`. */
+class ControlledTask<T> implements NativeTask<T> {
+  readonly promise: Promise<T>;
+  readonly #id: number;
+  readonly #slot: number;
+  readonly #signal: AbortSignal | undefined;
+  #settled = false;
+  readonly #onAbort = (): void => {
+    this.abort((this.#signal as AbortSignal).reason);
+  };
+
+  constructor(shape: Shape, signal: AbortSignal | undefined) {
+    this.#slot = claimSlot();
+    this.#signal = signal;
+    this.#id = expect(shape, () => this.#finish());
+    this.promise = lastExpected<T>();
+    signal?.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  /** The kernel field for the wire. */
+  field(kernelId: number): number {
+    return kernelId + KERNEL_FIELD_SPAN * (this.#slot + 1);
+  }
+
+  get id(): number {
+    return this.#id;
+  }
+
+  get state(): NativeTaskState {
+    if (this.#settled) return 'finished';
+    const state = slotState(this.#slot);
+    return state === QUEUED ? 'queued' : state === RUNNING ? 'running' : 'finished';
+  }
+
+  cancel(reason: unknown = defaultReason()): boolean {
+    if (this.#settled || !transition(this.#slot, QUEUED, CANCELLED)) return false;
+    fail(this.#id, aborted(reason));
+    return true;
+  }
+
+  abort(reason: unknown = defaultReason()): boolean {
+    if (this.cancel(reason)) return true;
+    if (this.#settled || !transition(this.#slot, RUNNING, ABORTED)) return false;
+    fail(this.#id, aborted(reason));
+    return true;
+  }
+
+  /** The addon refused the submission: nothing on the Rust side holds the word. */
+  refused(error: unknown): void {
+    resetSlot(this.#slot);
+    fail(this.#id, error);
+  }
+
+  /** As the promise settles: let go of the word and of the signal. */
+  #finish(): void {
+    this.#settled = true;
+    releaseSlot(this.#slot);
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+  }
+}
+
+/** Validates `{ signal }` options; the signal, if any. */
+function taskSignal(options: NativeTaskOptions | undefined): AbortSignal | undefined {
+  const checked = validateOptions(options);
+  validateKnownKeys(checked, ['signal']);
+  const { signal } = checked;
+  validateAbortSignal(signal, 'options.signal');
+  return signal;
+}
+
+// Set by NativePool's static block: the internal functions below reach its private methods.
+let submitTaskOf: (
+  pool: NativePool,
+  kernel: unknown,
+  args: readonly unknown[],
+  options: NativeTaskOptions | undefined,
+) => NativeTask<unknown>;
+let mapTaskOf: (
+  pool: NativePool,
+  kernel: unknown,
+  inputs: unknown,
+  options: NativeTaskOptions | undefined,
+) => NativeTask<unknown[]>;
+
 /**
  * A pool of native OS threads (Rust `std::thread`) that runs the kernels in parallel without
  * ever blocking the event loop.
@@ -85,20 +261,30 @@ function batchShape(kernel: KernelInfo): Shape {
  * await pool.close();
  */
 export class NativePool {
+  static {
+    submitTaskOf = (pool, kernel, args, options) => pool.#submitTask(kernel, args, options);
+    mapTaskOf = (pool, kernel, inputs, options) => pool.#mapTask(kernel, inputs, options);
+  }
+
   readonly #handle: number;
   readonly #size: number;
   #closed = false;
   #closing: Promise<void> | undefined;
   #queued: number[] = [];
+  /** The controlled tasks among `#queued`, to release their words if the addon refuses them. */
+  #queuedControls: Array<ControlledTask<unknown>> = [];
   #flushScheduled = false;
   readonly #flush = (): void => {
     this.#flushScheduled = false;
     const queued = this.#queued;
     if (queued.length === 0) return;
     this.#queued = [];
+    const controls = this.#queuedControls;
+    if (controls.length > 0) this.#queuedControls = [];
     try {
       binding().poolSubmit(this.#handle, new Float64Array(queued));
     } catch (error) {
+      for (const task of controls) task.refused(error);
       for (let i = 0; i < queued.length; i += TASK_FIELDS) fail(queued[i]!, error);
     }
   };
@@ -135,21 +321,30 @@ export class NativePool {
   submit(kernel: string, ...args: unknown[]): Promise<unknown> {
     let info: KernelInfo;
     try {
-      info = kernelInfo(kernel);
-      checkArgs(info, args, (i) => info.params[i] ?? `arg${i}`);
-      if (this.#closed) throw closedError();
+      info = this.#check(kernel, args);
     } catch (error) {
       return Promise.reject(error);
     }
     const id = expect(info.result);
     const promise = lastExpected<unknown>();
-    this.#queued.push(id, info.id, args[0] as number, (args[1] as number | undefined) ?? 0);
-    if (this.#queued.length >= FLUSH_AT * TASK_FIELDS) this.#flush();
-    else if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      queueMicrotask(this.#flush);
-    }
+    this.#enqueue(id, info.id, args);
     return promise;
+  }
+
+  /**
+   * `submit` with options: `{ signal }` aborts the task (a queued task never runs, a running
+   * one stops at its next cancellation check, within a few milliseconds), and the promise then
+   * rejects with an `AbortError` (`code: 'ABORT_ERR'`, `cause`: the signal's reason). An
+   * already-aborted signal rejects at once.
+   *
+   * @example await pool.submitWith({ signal: AbortSignal.timeout(100) }, 'sleep', 5000) // AbortError
+   */
+  submitWith<K extends KernelName>(
+    options: NativeTaskOptions,
+    kernel: K,
+    ...args: KernelArgs<K>
+  ): Promise<KernelResult<K>> {
+    return this.#submitTask(kernel, args, options).promise as Promise<KernelResult<K>>;
   }
 
   /**
@@ -159,7 +354,8 @@ export class NativePool {
    *
    * `inputs` is an array (or iterable) of tuples (`[a, b]` for two-argument kernels; a bare
    * number or `[n]` for one-argument ones), or a typed array of the numbers laid out flat
-   * (`[a0, b0, a1, b1, ...]`), which is copied without per-item overhead.
+   * (`[a0, b0, a1, b1, ...]`), which is copied without per-item overhead. `{ signal }` aborts
+   * the whole batch, as for {@link NativePool.submitWith}.
    *
    * @example await pool.map('gcd', [[12, 18], [0, 5]]) // [6, 5]
    * @example await pool.map('gcd', new Uint32Array([12, 18, 0, 5])) // [6, 5]
@@ -167,11 +363,13 @@ export class NativePool {
   map<K extends KernelName>(
     kernel: K,
     inputs: Iterable<KernelInput<K>> | ArrayBufferView,
+    options?: NativeTaskOptions,
   ): Promise<Array<KernelResult<K>>>;
-  map(kernel: string, inputs: Iterable<unknown> | ArrayBufferView): Promise<unknown[]>;
-  map(kernel: string, inputs: Iterable<unknown> | ArrayBufferView): Promise<unknown[]> {
+  map(kernel: string, inputs: Iterable<unknown> | ArrayBufferView, options?: NativeTaskOptions): Promise<unknown[]>;
+  map(kernel: string, inputs: Iterable<unknown> | ArrayBufferView, options?: NativeTaskOptions): Promise<unknown[]> {
     // Not `async`: an async function's promise settles turns after the one it returns, and
     // then a `close()` resolved in the same native burst would overtake it.
+    if (options !== undefined) return this.#mapTask(kernel, inputs, options).promise as Promise<unknown[]>;
     let info: KernelInfo;
     let flat: ArrayBufferView;
     try {
@@ -212,6 +410,87 @@ export class NativePool {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+
+  /** Validates a submission; the kernel. */
+  #check(kernel: unknown, args: readonly unknown[]): KernelInfo {
+    const info = kernelInfo(kernel);
+    checkArgs(info, args, (i) => info.params[i] ?? `arg${i}`);
+    if (this.#closed) throw closedError();
+    return info;
+  }
+
+  /** Queues `[id, field, a, b]` for the next flush. */
+  #enqueue(id: number, field: number, args: readonly unknown[]): void {
+    this.#queued.push(id, field, args[0] as number, (args[1] as number | undefined) ?? 0);
+    if (this.#queued.length >= FLUSH_AT * TASK_FIELDS) this.#flush();
+    else if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(this.#flush);
+    }
+  }
+
+  #submitTask(kernel: unknown, args: readonly unknown[], options: NativeTaskOptions | undefined): NativeTask<unknown> {
+    let info: KernelInfo;
+    let signal: AbortSignal | undefined;
+    try {
+      signal = taskSignal(options);
+      info = this.#check(kernel, args);
+      if (signal?.aborted) throw aborted(signal.reason);
+    } catch (error) {
+      return refusedTask(error);
+    }
+    const task = new ControlledTask<unknown>(info.result, signal);
+    this.#queuedControls.push(task);
+    this.#enqueue(task.id, task.field(info.id), args);
+    return task;
+  }
+
+  #mapTask(kernel: unknown, inputs: unknown, options: NativeTaskOptions | undefined): NativeTask<unknown[]> {
+    let info: KernelInfo;
+    let flat: ArrayBufferView;
+    let signal: AbortSignal | undefined;
+    try {
+      signal = taskSignal(options);
+      info = kernelInfo(kernel);
+      flat = flatten(info, inputs);
+      if (this.#closed) throw closedError();
+      if (signal?.aborted) throw aborted(signal.reason);
+    } catch (error) {
+      return refusedTask(error);
+    }
+    this.#flush();
+    const task = new ControlledTask<unknown[]>(batchShape(info), signal);
+    try {
+      binding().poolMap(this.#handle, task.id, task.field(info.id), flat);
+    } catch (error) {
+      task.refused(error);
+    }
+    return task;
+  }
+}
+
+/**
+ * Internal (NativePoolExecutor): submits one kernel call and returns its controls, so a
+ * Future's `running()` and `cancel()` can be exact. Bad input gives a finished task whose
+ * promise rejects.
+ */
+export function submitTask<K extends KernelName>(
+  pool: NativePool,
+  kernel: K,
+  args: KernelArgs<K>,
+  options?: NativeTaskOptions,
+): NativeTask<KernelResult<K>> {
+  return submitTaskOf(pool, kernel, args, options) as NativeTask<KernelResult<K>>;
+}
+
+/** Internal (NativePoolExecutor): `pool.map` with the controls of the whole batch. */
+export function mapTask<K extends KernelName>(
+  pool: NativePool,
+  kernel: K,
+  inputs: Iterable<KernelInput<K>> | ArrayBufferView,
+  options?: NativeTaskOptions,
+): NativeTask<Array<KernelResult<K>>> {
+  return mapTaskOf(pool, kernel, inputs, options) as NativeTask<Array<KernelResult<K>>>;
 }
 
 /** `map`'s inputs as one flat typed array, validated. */
