@@ -26,8 +26,11 @@ const TAG_ERROR = 1;
 const TAG_NUMBERS = 2;
 const TAG_LISTS = 3;
 
-/** How a raw result becomes the value the caller sees. */
-export type Shape = 'number' | 'list' | 'void' | 'numbers' | 'lists' | 'voids';
+/**
+ * How a raw result becomes the value the caller sees: `floats` is a batch's `Float64Array` as
+ * it came (typed in, typed out), `numbers` the same copied into a plain array.
+ */
+export type Shape = 'number' | 'list' | 'void' | 'floats' | 'numbers' | 'lists' | 'voids';
 
 type Resolve = (value: unknown) => void;
 type Reject = (reason: unknown) => void;
@@ -53,18 +56,25 @@ const capture = (resolve: Resolve, reject: Reject): void => {
   capturedReject = reject;
 };
 
+/** `values[start..end]` as a plain array: a preallocated loop, several times faster than `Array.from`. */
+function plainArray(values: Float64Array, start: number, end: number): number[] {
+  const out: number[] = new Array(end - start);
+  for (let i = start; i < end; i++) out[i - start] = values[i]!;
+  return out;
+}
+
 function shapeValue(shape: Shape, value: unknown): unknown {
   switch (shape) {
     case 'void':
       return undefined;
     case 'numbers':
-      return Array.from(value as Float64Array);
+      return plainArray(value as Float64Array, 0, (value as Float64Array).length);
     case 'voids':
       return new Array((value as Float64Array).length).fill(undefined);
     case 'lists': {
       const [flat, offsets] = value as [Float64Array, Uint32Array];
       const out: number[][] = new Array(offsets.length - 1);
-      for (let i = 0; i < out.length; i++) out[i] = Array.from(flat.subarray(offsets[i], offsets[i + 1]));
+      for (let i = 0; i < out.length; i++) out[i] = plainArray(flat, offsets[i]!, offsets[i + 1]!);
       return out;
     }
     default:

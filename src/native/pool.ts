@@ -56,21 +56,45 @@ export interface NativePoolOptions {
 }
 
 /** What a kernel resolves to. */
-export type KernelResult<K extends string> = K extends 'factorize' ? number[] : K extends 'sleep' ? undefined : number;
+export type KernelResult<K extends KernelName> = K extends 'factorize'
+  ? number[]
+  : K extends 'sleep'
+    ? undefined
+    : number;
 
 /** The arguments of a kernel. */
-export type KernelArgs<K extends string> = K extends 'bruteGcd' | 'gcd'
+export type KernelArgs<K extends KernelName> = K extends 'bruteGcd' | 'gcd'
   ? [a: number, b: number]
   : K extends 'factorize'
     ? [n: number]
-    : K extends 'sleep'
-      ? [ms: number]
-      : number[];
+    : [ms: number];
 
 /** One input of `map` for a kernel: a tuple, or a bare number for one-argument kernels. */
-export type KernelInput<K extends string> = K extends 'bruteGcd' | 'gcd'
+export type KernelInput<K extends KernelName> = K extends 'bruteGcd' | 'gcd'
   ? readonly [number, number]
   : number | readonly [number];
+
+/** The typed arrays `map` takes flat inputs from (BigInt arrays and DataView are refused). */
+export type NumericTypedArray =
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array;
+
+/**
+ * What `map` resolves to for flat typed-array inputs: typed in, typed out (a `Float64Array`)
+ * for the kernels that return a number; an array for the others.
+ */
+export type KernelTypedResults<K extends KernelName> = K extends 'factorize'
+  ? number[][]
+  : K extends 'sleep'
+    ? undefined[]
+    : Float64Array;
 
 /** Options of one task or batch. */
 export interface NativeTaskOptions {
@@ -141,9 +165,11 @@ function checkArgs(kernel: KernelInfo, args: readonly unknown[], where: (i: numb
   }
 }
 
-/** The shape of a batch result. */
-function batchShape(kernel: KernelInfo): Shape {
-  return kernel.result === 'list' ? 'lists' : kernel.result === 'void' ? 'voids' : 'numbers';
+/** The shape of a batch result: typed in, typed out for number kernels. */
+function batchShape(kernel: KernelInfo, fromTuples: boolean): Shape {
+  if (kernel.result === 'list') return 'lists';
+  if (kernel.result === 'void') return 'voids';
+  return fromTuples ? 'numbers' : 'floats';
 }
 
 /** The rejection of an aborted task. */
@@ -248,7 +274,7 @@ let mapTaskOf: (
   kernel: unknown,
   inputs: unknown,
   options: NativeTaskOptions | undefined,
-) => NativeTask<unknown[]>;
+) => NativeTask<unknown>;
 
 /**
  * A pool of native OS threads (Rust `std::thread`) that runs the kernels in parallel without
@@ -317,8 +343,7 @@ export class NativePool {
    * @example await pool.submit('factorize', 12) // [1, 2, 3, 4, 6, 12]
    */
   submit<K extends KernelName>(kernel: K, ...args: KernelArgs<K>): Promise<KernelResult<K>>;
-  submit(kernel: string, ...args: number[]): Promise<unknown>;
-  submit(kernel: string, ...args: unknown[]): Promise<unknown> {
+  submit(kernel: KernelName, ...args: readonly unknown[]): Promise<unknown> {
     let info: KernelInfo;
     try {
       info = this.#check(kernel, args);
@@ -362,14 +387,18 @@ export class NativePool {
    */
   map<K extends KernelName>(
     kernel: K,
-    inputs: Iterable<KernelInput<K>> | ArrayBufferView,
+    inputs: NumericTypedArray,
+    options?: NativeTaskOptions,
+  ): Promise<KernelTypedResults<K>>;
+  map<K extends KernelName>(
+    kernel: K,
+    inputs: Iterable<KernelInput<K>>,
     options?: NativeTaskOptions,
   ): Promise<Array<KernelResult<K>>>;
-  map(kernel: string, inputs: Iterable<unknown> | ArrayBufferView, options?: NativeTaskOptions): Promise<unknown[]>;
-  map(kernel: string, inputs: Iterable<unknown> | ArrayBufferView, options?: NativeTaskOptions): Promise<unknown[]> {
+  map(kernel: KernelName, inputs: unknown, options?: NativeTaskOptions): Promise<unknown> {
     // Not `async`: an async function's promise settles turns after the one it returns, and
     // then a `close()` resolved in the same native burst would overtake it.
-    if (options !== undefined) return this.#mapTask(kernel, inputs, options).promise as Promise<unknown[]>;
+    if (options !== undefined) return this.#mapTask(kernel, inputs, options).promise;
     let info: KernelInfo;
     let flat: ArrayBufferView;
     try {
@@ -381,8 +410,8 @@ export class NativePool {
     }
     // Keep submission order: tasks submitted before this map are queued before it.
     this.#flush();
-    const id = expect(batchShape(info));
-    const promise = lastExpected<unknown[]>();
+    const id = expect(batchShape(info, flat !== inputs));
+    const promise = lastExpected<unknown>();
     try {
       binding().poolMap(this.#handle, id, info.id, flat);
     } catch (error) {
@@ -445,7 +474,7 @@ export class NativePool {
     return task;
   }
 
-  #mapTask(kernel: unknown, inputs: unknown, options: NativeTaskOptions | undefined): NativeTask<unknown[]> {
+  #mapTask(kernel: unknown, inputs: unknown, options: NativeTaskOptions | undefined): NativeTask<unknown> {
     let info: KernelInfo;
     let flat: ArrayBufferView;
     let signal: AbortSignal | undefined;
@@ -459,7 +488,7 @@ export class NativePool {
       return refusedTask(error);
     }
     this.#flush();
-    const task = new ControlledTask<unknown[]>(batchShape(info), signal);
+    const task = new ControlledTask<unknown>(batchShape(info, flat !== inputs), signal);
     try {
       binding().poolMap(this.#handle, task.id, task.field(info.id), flat);
     } catch (error) {
@@ -487,10 +516,38 @@ export function submitTask<K extends KernelName>(
 export function mapTask<K extends KernelName>(
   pool: NativePool,
   kernel: K,
-  inputs: Iterable<KernelInput<K>> | ArrayBufferView,
+  inputs: NumericTypedArray,
   options?: NativeTaskOptions,
-): NativeTask<Array<KernelResult<K>>> {
-  return mapTaskOf(pool, kernel, inputs, options) as NativeTask<Array<KernelResult<K>>>;
+): NativeTask<KernelTypedResults<K>>;
+export function mapTask<K extends KernelName>(
+  pool: NativePool,
+  kernel: K,
+  inputs: Iterable<KernelInput<K>>,
+  options?: NativeTaskOptions,
+): NativeTask<Array<KernelResult<K>>>;
+export function mapTask(
+  pool: NativePool,
+  kernel: KernelName,
+  inputs: unknown,
+  options?: NativeTaskOptions,
+): NativeTask<unknown> {
+  return mapTaskOf(pool, kernel, inputs, options);
+}
+
+// The flat copy of tuple inputs is only read during the `poolMap` call (the addon copies it
+// before returning), so one buffer serves every call: a fresh 16 MB array per million pairs
+// would add external-memory pressure and with it full garbage collections. Held weakly, so an
+// idle pool keeps nothing alive.
+let scratchBuffer: WeakRef<Float64Array> | undefined;
+
+/** A Float64Array view of `length` numbers over the shared scratch buffer. */
+function scratch(length: number): Float64Array {
+  let buffer = scratchBuffer?.deref();
+  if (buffer === undefined || buffer.length < length) {
+    buffer = new Float64Array(Math.max(length, 1024));
+    scratchBuffer = new WeakRef(buffer);
+  }
+  return buffer.subarray(0, length);
 }
 
 /** `map`'s inputs as one flat typed array, validated. */
@@ -505,7 +562,7 @@ function flatten(kernel: KernelInfo, inputs: unknown): ArrayBufferView {
     throw invalidArgType('inputs', 'an array of tuples or a typed array', inputs);
   }
   const list = Array.isArray(inputs) ? inputs : Array.from(inputs as Iterable<unknown>);
-  const flat = new Float64Array(list.length * arity);
+  const flat = scratch(list.length * arity);
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
     if (arity === 1 && typeof item === 'number') {
@@ -516,8 +573,14 @@ function flatten(kernel: KernelInfo, inputs: unknown): ArrayBufferView {
     if (!Array.isArray(item)) {
       throw invalidArgType(`inputs[${i}]`, arity === 1 ? 'a number or a 1-tuple' : `a tuple of ${arity} numbers`, item);
     }
-    checkArgs(kernel, item, (j) => `inputs[${i}][${j}]`);
-    for (let j = 0; j < arity; j++) flat[i * arity + j] = item[j] as number;
+    // The fast path allocates nothing per item; a bad item is described by `checkArgs`.
+    let ok = item.length === arity;
+    for (let j = 0; ok && j < arity; j++) {
+      const value = item[j];
+      ok = typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+      flat[i * arity + j] = value;
+    }
+    if (!ok) checkArgs(kernel, item, (j) => `inputs[${i}][${j}]`);
   }
   return flat;
 }

@@ -95,7 +95,7 @@ describe('NativePool AbortSignal', () => {
     second.abort();
     await expect(never).rejects.toMatchObject({ name: 'AbortError' });
     await queuedBehind;
-    expect(await p.map('gcd', new Uint32Array([9, 6]), {})).toEqual([3]);
+    expect(await p.map('gcd', new Uint32Array([9, 6]), {})).toEqual(new Float64Array([3]));
   });
 
   it('results are right and every listener is removed, over many tasks sharing one signal', async () => {
