@@ -344,15 +344,23 @@ export class NativePool {
    */
   submit<K extends KernelName>(kernel: K, ...args: KernelArgs<K>): Promise<KernelResult<K>>;
   submit(kernel: KernelName, ...args: readonly unknown[]): Promise<unknown> {
+    // The hot path, written out (no helper calls that would make `args` escape).
     let info: KernelInfo;
     try {
-      info = this.#check(kernel, args);
+      info = kernelInfo(kernel);
+      checkArgs(info, args, (i) => info.params[i] ?? `arg${i}`);
+      if (this.#closed) throw closedError();
     } catch (error) {
       return Promise.reject(error);
     }
     const id = expect(info.result);
     const promise = lastExpected<unknown>();
-    this.#enqueue(id, info.id, args);
+    this.#queued.push(id, info.id, args[0] as number, (args[1] as number | undefined) ?? 0);
+    if (this.#queued.length >= FLUSH_AT * TASK_FIELDS) this.#flush();
+    else if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(this.#flush);
+    }
     return promise;
   }
 

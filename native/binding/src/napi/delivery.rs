@@ -520,6 +520,16 @@ fn plain_value<'s>(env: Env<'s>, payload: Payload) -> JsResult<Value<'s>> {
 fn settle_deferred(env: Env<'_>, deferred: Deferred, payload: Payload) -> JsResult<()> {
     match payload {
         Payload::Error(e) => deferred.reject(env, &e),
+        Payload::Then(then) => {
+            then();
+            // Resolved with an already-resolved promise, which takes two microtask turns: as
+            // many as an id-addressed rejection of the same burst (TypeScript resolves those
+            // with a rejected promise), whose turns are queued first. So a pool's `close()`
+            // never settles before a task that failed in its last burst.
+            let (inner, resolved) = env.promise()?;
+            inner.resolve(env, env.undefined()?)?;
+            deferred.resolve(env, resolved)
+        }
         other => match plain_value(env, other) {
             Ok(value) => deferred.resolve(env, value),
             Err(e) => {
