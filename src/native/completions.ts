@@ -168,11 +168,6 @@ export function fail(id: number, error: unknown): void {
   settle(id, TAG_ERROR, error);
 }
 
-/** Whether `id` still waits (it was neither settled nor failed). */
-export function waiting(id: number): boolean {
-  return slots[id] !== undefined;
-}
-
 /** How many promises wait on native work (for tests and diagnostics). */
 export function waitingCount(): number {
   return waitingNow;

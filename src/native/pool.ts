@@ -468,15 +468,16 @@ export class NativePool {
 
   #submitTask(kernel: unknown, args: readonly unknown[], options: NativeTaskOptions | undefined): NativeTask<unknown> {
     let info: KernelInfo;
-    let signal: AbortSignal | undefined;
+    let task: ControlledTask<unknown>;
     try {
-      signal = taskSignal(options);
+      const signal = taskSignal(options);
       info = this.#check(kernel, args);
       if (signal?.aborted) throw aborted(signal.reason);
+      // Last: it claims a status word (and may fail, if the runtime refuses external memory).
+      task = new ControlledTask<unknown>(info.result, signal);
     } catch (error) {
       return refusedTask(error);
     }
-    const task = new ControlledTask<unknown>(info.result, signal);
     this.#queuedControls.push(task);
     this.#enqueue(task.id, task.field(info.id), args);
     return task;
@@ -485,18 +486,18 @@ export class NativePool {
   #mapTask(kernel: unknown, inputs: unknown, options: NativeTaskOptions | undefined): NativeTask<unknown> {
     let info: KernelInfo;
     let flat: ArrayBufferView;
-    let signal: AbortSignal | undefined;
+    let task: ControlledTask<unknown>;
     try {
-      signal = taskSignal(options);
+      const signal = taskSignal(options);
       info = kernelInfo(kernel);
       flat = flatten(info, inputs);
       if (this.#closed) throw closedError();
       if (signal?.aborted) throw aborted(signal.reason);
+      task = new ControlledTask<unknown>(batchShape(info, flat !== inputs), signal);
     } catch (error) {
       return refusedTask(error);
     }
     this.#flush();
-    const task = new ControlledTask<unknown>(batchShape(info, flat !== inputs), signal);
     try {
       binding().poolMap(this.#handle, task.id, task.field(info.id), flat);
     } catch (error) {
