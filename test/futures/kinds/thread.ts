@@ -22,7 +22,10 @@ function gcdPair(pair: readonly [number, number]): number {
 }
 
 function fail(name: string, message: string): never {
-  const error = new Error(message);
+  // A real subclass called `name` (its class does not cross threads: the error comes back as an
+  // Error with that name, message and stack).
+  const Named = { [name]: class extends Error {} }[name] as ErrorConstructor;
+  const error = new Named(message);
   error.name = name;
   throw error;
 }
