@@ -14,8 +14,9 @@ import {
   validateOptions,
 } from '../internal/validate.js';
 import { DEVNULL, PIPE, STDOUT } from './constants.js';
+import { findProgramError } from './exec-check.js';
 import { fdOf, popenOutputs } from './pipes.js';
-import { buildArgv, cwdError, findProgramError, mergeStderrArgv } from './shell.js';
+import { buildArgv, cwdError, mergeStderrArgv } from './shell.js';
 import { textEncoding } from './text.js';
 
 /** A command: an argument list (`['ls', '-l']`), or with `shell: true` a shell command line. */
@@ -40,8 +41,8 @@ export interface PopenOptions {
   readonly stderr?: StderrOption;
   /** The working directory of the child. */
   readonly cwd?: string | URL | null;
-  /** The child's whole environment (replaces, not extends, `process.env`). */
-  readonly env?: Readonly<Record<string, string | undefined>> | null;
+  /** The child's whole environment (replaces, not extends, `process.env`): an object or a Map. */
+  readonly env?: Readonly<Record<string, string | undefined>> | ReadonlyMap<string, string | undefined> | null;
   /** Text mode: outputs are strings decoded as UTF-8 with universal newlines. */
   readonly text?: boolean | null;
   /** Text mode with this encoding (`'utf-8'`, `'latin-1'`, any Node encoding name). */
@@ -134,7 +135,7 @@ export interface SpawnPlan {
   readonly encoding: BufferEncoding | null;
   /** Another Popen's output streams given as stdio: the parent's copies close after the spawn. */
   readonly handoffs: Readable[];
-  /** A spawn error already known (from the stderr=STDOUT pre-check), reported like Node's. */
+  /** A start error known before spawning (bad cwd, execve()'s verdict), shaped like Node's. */
   readonly preSpawnError: Error | null;
 }
 
@@ -218,9 +219,14 @@ function validateCwd(value: unknown): string | undefined {
 
 function validateEnv(value: unknown): Record<string, string> | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw invalidArgType('options.env', 'of type object', value);
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw invalidArgType('options.env', 'of type object or an instance of Map', value);
+  }
+  // A Map has no own enumerable properties: read as an object it would be an empty environment.
+  const entries: [unknown, unknown][] = value instanceof Map ? [...value] : Object.entries(value);
   const env: Record<string, string> = {};
-  for (const [key, val] of Object.entries(value)) {
+  for (const [key, val] of entries) {
+    if (typeof key !== 'string') throw invalidArgType('options.env key', 'of type string', key);
     if (val === undefined) continue;
     if (typeof val !== 'string') throw invalidArgType(`options.env.${key}`, 'of type string', val);
     if (key === '' || key.includes('=')) {
@@ -278,14 +284,15 @@ export function planSpawn(rawArgs: unknown, rawOptions: unknown, known: readonly
   const stdout = validateStdio(options.stdout, 'options.stdout', handoffs) as NodeStdio;
   let stderr = validateStdio(options.stderr, 'options.stderr', handoffs);
   let argv = buildArgv(args, shell);
-  let preSpawnError: Error | null = null;
+  // execve()'s verdict before starting anything: libuv's execvp() would run a file without `#!`
+  // through /bin/sh, and the stderr=STDOUT wrapper below would turn any exec failure into
+  // status 127. Python raises FileNotFoundError / PermissionError / OSError(ENOEXEC) instead.
+  const preSpawnError = cwdError(cwd, argv) ?? findProgramError(argv, cwd, env);
   if (stderr === 'stdout') {
     if (stdout === 'pipe') {
       // child_process cannot make one pipe the child's fd 1 and fd 2, and merging two pipes in
       // JS would reorder the output; so a tiny /bin/sh wrapper dup2()s 2>&1 and execs the
-      // program in place (same pid, arguments untouched). Node's ENOENT/EACCES checks are
-      // redone here so a missing program still rejects with Node's error, not exit status 127.
-      preSpawnError = cwdError(cwd, argv) ?? findProgramError(argv, cwd, env);
+      // program in place (same pid, arguments untouched).
       argv = mergeStderrArgv(argv);
       stderr = 'ignore';
     } else if (stdout === 'inherit') {
@@ -294,8 +301,6 @@ export function planSpawn(rawArgs: unknown, rawOptions: unknown, known: readonly
       stderr = stdout; // DEVNULL, an fd or a stream: the same target
     }
   }
-  // Node refuses an empty program name with a TypeError; execvp() (and Python) report EACCES.
-  if (argv[0] === '' && !preSpawnError) preSpawnError = findProgramError(argv, cwd, env);
   const [file, ...fileArgs] = argv as [string, ...string[]];
   return {
     args,

@@ -6,6 +6,7 @@ import { ValueError } from '../internal/python-errors.js';
 import { validateOptions } from '../internal/validate.js';
 import { Communication } from './communicate.js';
 import { abortError, TimeoutExpired } from './errors.js';
+import { findProgramError } from './exec-check.js';
 import { pyValueRepr } from './format.js';
 import {
   type Args,
@@ -19,7 +20,7 @@ import {
   type WaitOptions,
 } from './options.js';
 import { hideFromExitFlush, holdPipe, popenOutputs } from './pipes.js';
-import { cwdError, findProgramError } from './shell.js';
+import { cwdError, namedSpawnError } from './shell.js';
 import { killQuietly, returncodeOf, SIGKILL, signalNumber } from './signals.js';
 import { inputBytes } from './text.js';
 import { type LongTimer, setLongTimeout } from './timers.js';
@@ -102,7 +103,7 @@ export class Popen<const O extends PopenOptions = {}> {
       this.pid = undefined;
       this.stdin = this.stdout = this.stderr = null;
       const argv = [plan.file, ...plan.fileArgs];
-      this.#fail(cwdError(plan.cwd, argv) ?? (error as Error), settle.reject);
+      this.#fail(cwdError(plan.cwd, argv) ?? namedSpawnError(error as Error, argv), settle.reject);
       return;
     }
     this.pid = child.pid;

@@ -11,7 +11,7 @@ import { abortError, CalledProcessError, type Output, TimeoutExpired } from './e
 import { type Args, type NodeStdio, type OutputOf, planSpawn, type RunOptions } from './options.js';
 import { fdOf } from './pipes.js';
 import { prepareRun } from './run-options.js';
-import { cwdError, spawnError } from './shell.js';
+import { cwdError, namedSpawnError, spawnError } from './shell.js';
 import { killQuietly, returncodeOf, SIGKILL } from './signals.js';
 import { decodeOutput, inputBytes } from './text.js';
 
@@ -64,7 +64,7 @@ export function runSync<const O extends RunOptions = {}>(args: Args, options?: O
     if (badCwd) throw badCwd;
     // The same error as `run` gives (`spawn prog ENOENT`, not Node's `spawnSync prog ENOENT`).
     if (error.code === 'ENOENT' || error.code === 'EACCES') throw spawnError(error.code, argv);
-    throw error;
+    throw namedSpawnError(error, argv);
   }
   const decode = (buf: Buffer | null | undefined): Output | null => {
     if (buf === null || buf === undefined) return null;
