@@ -15,7 +15,7 @@ import {
 } from '../internal/validate.js';
 import { DEVNULL, PIPE, STDOUT } from './constants.js';
 import { findProgramError } from './exec-check.js';
-import { fdOf, popenOutputs } from './pipes.js';
+import { fdOf, isSpilled, popenOutputs } from './pipes.js';
 import { buildArgv, cwdError, mergeStderrArgv } from './shell.js';
 import { textEncoding } from './text.js';
 
@@ -135,6 +135,11 @@ export interface SpawnPlan {
   readonly encoding: BufferEncoding | null;
   /** Another Popen's output streams given as stdio: the parent's copies close after the spawn. */
   readonly handoffs: Readable[];
+  /**
+   * A spilled Popen output given as stdin (its child exited; see spillHeldPipe): the new child
+   * gets a fresh pipe and this stream is piped into it, buffered part first.
+   */
+  readonly feed: Readable | null;
   /** A start error known before spawning (bad cwd, execve()'s verdict), shaped like Node's. */
   readonly preSpawnError: Error | null;
 }
@@ -239,6 +244,11 @@ function validateEnv(value: unknown): Record<string, string> | undefined {
   return env;
 }
 
+/** Whether `value` is a live Readable-like object (for the spilled-stdin check). */
+function isReadableObject(value: unknown): value is Readable {
+  return typeof value === 'object' && value !== null && typeof (value as Readable).pipe === 'function';
+}
+
 /** One of stdin/stdout/stderr as child_process takes it ('stdout' marks stderr=STDOUT). */
 function validateStdio(value: unknown, name: string, handoffs: Readable[]): NodeStdio | 'stdout' {
   if (value === undefined || value === null) return 'inherit';
@@ -280,7 +290,9 @@ export function planSpawn(rawArgs: unknown, rawOptions: unknown, known: readonly
   const cwd = validateCwd(options.cwd);
   const env = validateEnv(options.env);
   const handoffs: Readable[] = [];
-  const stdin = validateStdio(options.stdin, 'options.stdin', handoffs) as NodeStdio;
+  // Checked before validateStdio, which refuses a stream without an fd.
+  const feed = isReadableObject(options.stdin) && isSpilled(options.stdin) ? options.stdin : null;
+  const stdin = feed ? 'pipe' : (validateStdio(options.stdin, 'options.stdin', handoffs) as NodeStdio);
   const stdout = validateStdio(options.stdout, 'options.stdout', handoffs) as NodeStdio;
   let stderr = validateStdio(options.stderr, 'options.stderr', handoffs);
   let argv = buildArgv(args, shell);
@@ -312,6 +324,7 @@ export function planSpawn(rawArgs: unknown, rawOptions: unknown, known: readonly
     stdio: [stdin, stdout, stderr],
     encoding,
     handoffs,
+    feed,
     preSpawnError,
   };
 }

@@ -19,7 +19,7 @@ import {
   validateTimeout,
   type WaitOptions,
 } from './options.js';
-import { hideFromExitFlush, holdPipe, popenOutputs } from './pipes.js';
+import { hideFromExitFlush, holdPipe, popenOutputs, spillHeldPipe } from './pipes.js';
 import { cwdError, namedSpawnError } from './shell.js';
 import { killQuietly, returncodeOf, SIGKILL, signalNumber } from './signals.js';
 import { inputBytes } from './text.js';
@@ -44,8 +44,9 @@ function waitArguments(first: unknown, second: unknown): { timeout: number | nul
  * Python's `subprocess.Popen`: starts `args` as a child process at once.
  *
  * `stdin` / `stdout` / `stderr` are the parent's ends of the pipes asked for with `PIPE` (Node
- * streams of Buffers), else `null`. Output nobody reads stays in the OS pipe, as in Python (so
- * `await p.wait()` then `p.communicate()` loses nothing). A missing program does not throw here:
+ * streams of Buffers), else `null`. Output nobody reads stays in the OS pipe, as in Python, until
+ * the child exits; then it moves into the stream's buffer and the pipe is closed (so
+ * `await p.wait()` then `p.communicate()` loses nothing, and leaks no fd). A missing program does not throw here:
  * `pid` is `undefined`, `wait()` / `communicate()` reject with Node's `ENOENT` error and `poll()`
  * throws it.
  *
@@ -107,12 +108,16 @@ export class Popen<const O extends PopenOptions = {}> {
       return;
     }
     this.pid = child.pid;
-    this.stdin = child.stdin;
+    // A fed stdin is nogil's pipe, not one the caller asked for (Python: stdin is None).
+    this.stdin = plan.feed ? null : child.stdin;
     this.stdout = child.stdout;
     this.stderr = child.stderr;
 
+    const held: Readable[] = [];
     child.on('exit', (code, signal) => {
       this.#returncode = returncodeOf(code, signal);
+      // Nobody read these yet: keep the output for a later reader but free the fds now.
+      for (const stream of held) spillHeldPipe(stream);
       settle.resolve(this.#returncode);
     });
     child.on('error', (error: NodeJS.ErrnoException) => {
@@ -125,7 +130,6 @@ export class Popen<const O extends PopenOptions = {}> {
     // A write after the child exited fails with EPIPE: Python raises it from write(); a Node
     // stream without an 'error' listener would crash the process instead. write(cb) still sees it.
     this.stdin?.on('error', () => {});
-    const held: Readable[] = [];
     for (const stream of [this.stdout, this.stderr]) {
       if (!stream) continue;
       stream.on('error', () => {});
@@ -145,6 +149,11 @@ export class Popen<const O extends PopenOptions = {}> {
       // The child has its own copy of each handed-over pipe now; closing ours lets the writer
       // get SIGPIPE when the reader exits (Python's documented `p1.stdout.close()`).
       for (const stream of plan.handoffs) stream.destroy();
+      if (plan.feed && child.stdin) {
+        // EPIPE when the child exits without reading everything is not an error (as for communicate).
+        child.stdin.on('error', () => {});
+        plan.feed.pipe(child.stdin);
+      }
     }
   }
 

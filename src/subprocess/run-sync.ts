@@ -6,10 +6,11 @@ import {
   type StdioOptions,
   spawnSync,
 } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { CompletedProcess } from './completed-process.js';
 import { abortError, CalledProcessError, type Output, TimeoutExpired } from './errors.js';
 import { type Args, type NodeStdio, type OutputOf, planSpawn, type RunOptions } from './options.js';
-import { fdOf } from './pipes.js';
+import { fdOf, isFullySpilled } from './pipes.js';
 import { prepareRun } from './run-options.js';
 import { cwdError, namedSpawnError, spawnError } from './shell.js';
 import { killQuietly, returncodeOf, SIGKILL } from './signals.js';
@@ -21,6 +22,16 @@ function syncStdio(entry: NodeStdio): NodeStdio {
   const fd = fdOf(entry);
   if (fd === undefined) throw new TypeError('runSync needs streams with a file descriptor');
   return fd;
+}
+
+/** A spilled Popen output as the input of a blocking run: all of it, which must be buffered. */
+function spilledInput(stream: Readable): Buffer {
+  if (!isFullySpilled(stream)) {
+    throw new TypeError('runSync cannot read a Popen output whose pipe is still open: use run() for it');
+  }
+  const data = stream.read() as Buffer | string | null;
+  if (data === null) return Buffer.alloc(0);
+  return typeof data === 'string' ? Buffer.from(data, stream.readableEncoding ?? 'utf8') : data;
 }
 
 /** Python's partial output: the bytes so far, or null when none. */
@@ -39,7 +50,7 @@ export function runSync<const O extends RunOptions = {}>(args: Args, options?: O
   const plan = planSpawn(args, popenOptions);
   if (plan.preSpawnError) throw plan.preSpawnError;
   const stdio = plan.stdio.map(syncStdio) as StdioOptions;
-  const data = inputBytes(input, plan.encoding);
+  const data = plan.feed ? spilledInput(plan.feed) : inputBytes(input, plan.encoding);
   const result: SpawnSyncReturns<Buffer> = spawnSync(plan.file, plan.fileArgs, {
     cwd: plan.cwd,
     env: plan.env ?? process.env,
