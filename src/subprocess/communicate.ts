@@ -5,13 +5,17 @@
 //   input ──write──▶ child.stdin        child.stdout ──'data'──▶ Collector (chunks) ─┐
 //                                       child.stderr ──'data'──▶ Collector (chunks) ─┴▶ one Buffer.concat
 //
+// In text mode each Collector also decodes every chunk as it arrives (OutputDecoder), while the
+// event loop would otherwise wait for the next read; the raw chunks stay for TimeoutExpired,
+// whose output is bytes as in Python.
+//
 // The collectors live as long as the Popen: after a TimeoutExpired the streams are paused (the
 // child is left running, its pipe fills as in Python) and the next `communicate()` resumes them,
 // so the final result holds everything read across all calls.
 import { finished, type Readable, type Writable } from 'node:stream';
 import type { Output } from './errors.js';
 import { releasePipe } from './pipes.js';
-import { decodeOutput } from './text.js';
+import { OutputDecoder } from './text.js';
 
 /** Accumulates one output stream's chunks; concatenates once, at the end. */
 class Collector {
@@ -19,9 +23,11 @@ class Collector {
   readonly #stream: Readable;
   #chunks: Buffer[] = [];
   #length = 0;
+  #decoder: OutputDecoder | null;
 
-  constructor(stream: Readable) {
+  constructor(stream: Readable, encoding: BufferEncoding | null) {
     this.#stream = stream;
+    this.#decoder = encoding ? new OutputDecoder(encoding) : null;
     this.done = new Promise<void>((resolve) => {
       if (stream.destroyed || stream.readableEnded) {
         resolve();
@@ -32,6 +38,7 @@ class Collector {
         const bytes = typeof chunk === 'string' ? Buffer.from(chunk, stream.readableEncoding ?? 'utf8') : chunk;
         this.#chunks.push(bytes);
         this.#length += bytes.length;
+        this.#decoder?.write(bytes);
       };
       // A read error ends this stream's output, as EOF would; the exit status still comes.
       const onEnd = (): void => {
@@ -64,6 +71,14 @@ class Collector {
   bytes(): Buffer {
     if (this.#chunks.length !== 1) this.#chunks = [Buffer.concat(this.#chunks, this.#length)];
     return this.#chunks[0]!;
+  }
+
+  /** Everything read, decoded (text mode only; call once): the collector lets go of it all. */
+  text(): string {
+    const text = this.#decoder?.end() ?? '';
+    this.#decoder = null;
+    this.clear();
+    return text;
   }
 
   /** Drops the collected bytes (once the caller keeps the final result). */
@@ -101,10 +116,19 @@ export class Communication {
   readonly done: Promise<void>;
   readonly #out: Collector | null;
   readonly #err: Collector | null;
+  readonly #text: boolean;
 
-  constructor(stdin: Writable | null, stdout: Readable | null, stderr: Readable | null, input: Buffer | null) {
-    this.#out = stdout ? new Collector(stdout) : null;
-    this.#err = stderr ? new Collector(stderr) : null;
+  /** Starts talking: `encoding` is the text-mode encoding, or null for bytes. */
+  constructor(
+    stdin: Writable | null,
+    stdout: Readable | null,
+    stderr: Readable | null,
+    input: Buffer | null,
+    encoding: BufferEncoding | null,
+  ) {
+    this.#text = encoding !== null;
+    this.#out = stdout ? new Collector(stdout, encoding) : null;
+    this.#err = stderr ? new Collector(stderr, encoding) : null;
     const work: Promise<void>[] = [];
     if (stdin) work.push(feed(stdin, input));
     if (this.#out) work.push(this.#out.done);
@@ -133,12 +157,13 @@ export class Communication {
    * The final `[stdout, stderr]`: null for a stream that was not a pipe, decoded in text mode.
    * Call once: the collectors let go of their bytes (the Popen keeps the result).
    */
-  result(encoding: BufferEncoding | null): [Output | null, Output | null] {
+  result(): [Output | null, Output | null] {
     const finish = (collector: Collector | null): Output | null => {
       if (!collector) return null;
+      if (this.#text) return collector.text();
       const data = collector.bytes();
       collector.clear();
-      return encoding ? decodeOutput(data, encoding) : data;
+      return data;
     };
     return [finish(this.#out), finish(this.#err)];
   }

@@ -217,7 +217,13 @@ export class Popen<const O extends PopenOptions = {}> {
     }
     if (this.#result && !signal?.aborted) return this.#result;
     if (this.#spawnError) throw this.#spawnError;
-    this.#communication ??= new Communication(this.stdin, this.stdout, this.stderr, this.stdin ? data : null);
+    this.#communication ??= new Communication(
+      this.stdin,
+      this.stdout,
+      this.stderr,
+      this.stdin ? data : null,
+      this.#encoding,
+    );
     const communication = this.#communication;
     communication.resume();
     try {
@@ -231,7 +237,7 @@ export class Popen<const O extends PopenOptions = {}> {
       if (error instanceof TimeoutExpired) communication.pause();
       throw error;
     }
-    this.#result ??= communication.result(this.#encoding) as [OutputOf<O> | null, OutputOf<O> | null];
+    this.#result ??= communication.result() as [OutputOf<O> | null, OutputOf<O> | null];
     return this.#result;
   }
 
