@@ -24,6 +24,7 @@ export type {
   WaitOptions,
 } from './options.js';
 export { Popen } from './popen.js';
+export type { IsPiped, PopenOutput, RunOutput, RunResult } from './result-types.js';
 export {
   type CheckOutputOptions,
   call,

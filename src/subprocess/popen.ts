@@ -10,7 +10,6 @@ import { findProgramError } from './exec-check.js';
 import { pyValueRepr } from './format.js';
 import {
   type Args,
-  type OutputOf,
   type PopenOptions,
   planSpawn,
   type SpawnPlan,
@@ -20,6 +19,7 @@ import {
   type WaitOptions,
 } from './options.js';
 import { hideFromExitFlush, holdPipe, popenOutputs, spillHeldPipe } from './pipes.js';
+import type { PopenOutput } from './result-types.js';
 import { cwdError, namedSpawnError } from './shell.js';
 import { killQuietly, returncodeOf, SIGKILL, signalNumber } from './signals.js';
 import { inputBytes } from './text.js';
@@ -73,7 +73,7 @@ export class Popen<const O extends PopenOptions = {}> {
   #returncode: number | null = null;
   #spawnError: Error | null = null;
   #communication: Communication | null = null;
-  #result: [OutputOf<O> | null, OutputOf<O> | null] | null = null;
+  #result: [PopenOutput<O, 'stdout'>, PopenOutput<O, 'stderr'>] | null = null;
 
   /** Starts the child (Python's `Popen(args, ...)`); throws synchronously on invalid arguments. */
   constructor(args: Args, options?: O) {
@@ -209,7 +209,7 @@ export class Popen<const O extends PopenOptions = {}> {
     input?: string | ArrayBufferView | null,
     timeout?: number | null | WaitOptions,
     options?: WaitOptions,
-  ): Promise<[OutputOf<O> | null, OutputOf<O> | null]> {
+  ): Promise<[PopenOutput<O, 'stdout'>, PopenOutput<O, 'stderr'>]> {
     const data = inputBytes(validateInput(input), this.#encoding);
     const { timeout: ms, signal } = waitArguments(timeout, options);
     if (this.#communication && data && data.length > 0) {
@@ -237,7 +237,7 @@ export class Popen<const O extends PopenOptions = {}> {
       if (error instanceof TimeoutExpired) communication.pause();
       throw error;
     }
-    this.#result ??= communication.result() as [OutputOf<O> | null, OutputOf<O> | null];
+    this.#result ??= communication.result() as [PopenOutput<O, 'stdout'>, PopenOutput<O, 'stderr'>];
     return this.#result;
   }
 

@@ -9,8 +9,9 @@ import {
 import type { Readable } from 'node:stream';
 import { CompletedProcess } from './completed-process.js';
 import { abortError, CalledProcessError, type Output, TimeoutExpired } from './errors.js';
-import { type Args, type NodeStdio, type OutputOf, planSpawn, type RunOptions } from './options.js';
+import { type Args, type NodeStdio, planSpawn, type RunOptions } from './options.js';
 import { fdOf, isFullySpilled } from './pipes.js';
+import type { RunResult } from './result-types.js';
 import { prepareRun } from './run-options.js';
 import { cwdError, namedSpawnError, spawnError } from './shell.js';
 import { killQuietly, returncodeOf, SIGKILL } from './signals.js';
@@ -44,7 +45,7 @@ function nonEmpty(data: Buffer | null | undefined): Buffer | null {
  * as `run`. A `signal` is only checked before starting (nothing can abort a blocking call).
  * @example const cp = runSync(['echo', 'hi'], { captureOutput: true, text: true }); // cp.stdout === 'hi\n'
  */
-export function runSync<const O extends RunOptions = {}>(args: Args, options?: O): CompletedProcess<OutputOf<O>> {
+export function runSync<const O extends RunOptions = {}>(args: Args, options?: O): RunResult<O> {
   const { popenOptions, input, timeout, check, signal } = prepareRun(options);
   if (signal?.aborted) throw abortError(signal);
   const plan = planSpawn(args, popenOptions);
@@ -85,5 +86,5 @@ export function runSync<const O extends RunOptions = {}>(args: Args, options?: O
   const stdout = plan.stdio[1] === 'pipe' ? decode(result.stdout) : null;
   const stderr = plan.stdio[2] === 'pipe' ? decode(result.stderr) : null;
   if (check && returncode) throw new CalledProcessError(returncode, plan.args, stdout, stderr);
-  return new CompletedProcess(plan.args, returncode, stdout as OutputOf<O> | null, stderr as OutputOf<O> | null);
+  return new CompletedProcess<Output>(plan.args, returncode, stdout, stderr) as RunResult<O>;
 }
