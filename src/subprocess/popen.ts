@@ -3,11 +3,12 @@
 import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { ValueError } from '../internal/python-errors.js';
-import { validateOptions } from '../internal/validate.js';
+import { invalidArgValue, validateOptions } from '../internal/validate.js';
 import { Communication } from './communicate.js';
-import { abortError, TimeoutExpired } from './errors.js';
+import { abortError, type Output, TimeoutExpired } from './errors.js';
 import { findProgramError } from './exec-check.js';
 import { pyValueRepr } from './format.js';
+import { linesOf } from './lines.js';
 import {
   type Args,
   type PopenOptions,
@@ -55,7 +56,13 @@ function waitArguments(first: unknown, second: unknown): { timeout: number | nul
  * const [out] = await p.communicate();
  * console.log(out.toString()); // Hello from the child!
  */
-export class Popen<const O extends PopenOptions = {}> {
+export class Popen<
+  const O extends PopenOptions = PopenOptions,
+  // What communicate() gives, computed from O. Separate parameters (only ever defaulted) keep
+  // Popen covariant, so every Popen is assignable to the plain `Popen` type.
+  Out extends Output | null = PopenOutput<O, 'stdout'>,
+  Err extends Output | null = PopenOutput<O, 'stderr'>,
+> {
   /** The command as given (a string or an argument list). */
   readonly args: Args;
   /** The child's process id (`undefined` when it could not be started). */
@@ -73,7 +80,7 @@ export class Popen<const O extends PopenOptions = {}> {
   #returncode: number | null = null;
   #spawnError: Error | null = null;
   #communication: Communication | null = null;
-  #result: [PopenOutput<O, 'stdout'>, PopenOutput<O, 'stderr'>] | null = null;
+  #result: [Output | null, Output | null] | null = null;
 
   /** Starts the child (Python's `Popen(args, ...)`); throws synchronously on invalid arguments. */
   constructor(args: Args, options?: O) {
@@ -209,13 +216,13 @@ export class Popen<const O extends PopenOptions = {}> {
     input?: string | ArrayBufferView | null,
     timeout?: number | null | WaitOptions,
     options?: WaitOptions,
-  ): Promise<[PopenOutput<O, 'stdout'>, PopenOutput<O, 'stderr'>]> {
+  ): Promise<[Out, Err]> {
     const data = inputBytes(validateInput(input), this.#encoding);
     const { timeout: ms, signal } = waitArguments(timeout, options);
     if (this.#communication && data && data.length > 0) {
       throw new ValueError('Cannot send input after starting communication');
     }
-    if (this.#result && !signal?.aborted) return this.#result;
+    if (this.#result && !signal?.aborted) return this.#result as [Out, Err];
     if (this.#spawnError) throw this.#spawnError;
     this.#communication ??= new Communication(
       this.stdin,
@@ -237,8 +244,32 @@ export class Popen<const O extends PopenOptions = {}> {
       if (error instanceof TimeoutExpired) communication.pause();
       throw error;
     }
-    this.#result ??= communication.result() as [PopenOutput<O, 'stdout'>, PopenOutput<O, 'stderr'>];
-    return this.#result;
+    this.#result ??= communication.result();
+    return this.#result as [Out, Err];
+  }
+
+  /**
+   * Python's `for line in p.stdout`: the lines of stdout (or `'stderr'`) as they arrive, decoded
+   * with the Popen's encoding (UTF-8 in binary mode), without their line ending (`\n`, `\r\n`
+   * or `\r`); a last line without a newline is included. Breaking out of the loop leaves the
+   * pipe open, with what was read but not yet yielded put back into the stream (for a later
+   * `communicate()`, say; for UTF-16 and other non-ASCII-compatible encodings it is dropped).
+   * A Popen that could not start rejects the first step with its start error.
+   * @throws TypeError (ERR_INVALID_ARG_VALUE) when that stream is not a pipe
+   * @example
+   * const p = new Popen(['ls', '-l'], { stdout: PIPE });
+   * for await (const line of p.lines()) console.log(line);
+   * await p.wait();
+   */
+  lines(stream: 'stdout' | 'stderr' = 'stdout'): AsyncGenerator<string, void, undefined> {
+    if (stream !== 'stdout' && stream !== 'stderr')
+      throw invalidArgValue('stream', stream, "must be 'stdout' or 'stderr'");
+    if (this.#spawnError) return failedLines(this.#spawnError);
+    const source = this[stream];
+    if (!source) {
+      throw invalidArgValue('stream', stream, `is not a pipe (start the Popen with ${stream}: PIPE)`);
+    }
+    return linesOf(source, this.#encoding ?? 'utf8');
   }
 
   /**
@@ -343,6 +374,12 @@ export class Popen<const O extends PopenOptions = {}> {
       );
     });
   }
+}
+
+/** The lines of a Popen that could not start: the first step rejects with the start error. */
+// biome-ignore lint/correctness/useYield: it has nothing to yield, only the error to throw
+async function* failedLines(error: Error): AsyncGenerator<string, void, undefined> {
+  throw error;
 }
 
 /** Starts the planned child; synchronous failures other than Node's runtime errors throw. */

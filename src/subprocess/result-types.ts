@@ -21,9 +21,9 @@ export type IsPiped<O, K extends 'stdin' | 'stdout' | 'stderr'> = [OptionOf<O, K
   : [OptionOf<O, K>] extends [undefined | null | typeof DEVNULL | typeof STDOUT | StdioStream]
     ? false
     : number extends OptionOf<O, K>
-      ? boolean
+      ? boolean // a plain `number` may be PIPE
       : [OptionOf<O, K>] extends [number]
-        ? false // a literal file descriptor
+        ? false // a file descriptor written as a literal (`stderr: 2`)
         : boolean;
 
 /** `run` pipes both outputs with `captureOutput: true`. */

@@ -116,6 +116,13 @@ export class OutputDecoder {
     return this.#scratch.subarray(0, size);
   }
 
+  /** The text decoded so far and not yet taken (for streaming: lines()). */
+  take(): string {
+    const pieces = this.#pieces;
+    this.#pieces = [];
+    return pieces.length === 1 ? pieces[0]! : pieces.join('');
+  }
+
   /** The whole text (call once): an incomplete last character becomes U+FFFD. */
   end(): string {
     if (this.#decoder) this.#pushText(this.#decoder.end());

@@ -58,8 +58,16 @@ describe('output types', () => {
     expectTypeOf(text).toEqualTypeOf<string>();
     expectTypeOf(merged).toEqualTypeOf<null>();
     expect(text).toBe('x\n');
-    const [none] = await new Popen(['true']).communicate();
-    expectTypeOf(none).toEqualTypeOf<null>();
+    // Without options nothing is known: the plain `Popen` type, which every Popen fits.
+    const bare = new Popen(['true']);
+    expectTypeOf(bare).toEqualTypeOf<Popen>();
+    expectTypeOf((await bare.communicate())[0]).toEqualTypeOf<Buffer | string | null>();
+    const anyPopen = (q: Popen): number | undefined => q.pid;
+    expect(anyPopen(p)).toBe(p.pid);
+    const texty = new Popen(['true'], { stdout: PIPE, text: true });
+    expect(anyPopen(texty)).toBeGreaterThan(0);
+    await texty.communicate();
+    await bare.wait();
   });
 
   it('are a union only where the options are known only at run time', async () => {
