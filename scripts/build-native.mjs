@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Builds the native addon into build/nogil.<platform>.node with @napi-rs/cli (which runs
-// `cargo build --release` for the host target). Run by `npm install` (prepare) and `npm test`.
+// `cargo build --release` for the host target), and the exec helper into
+// build/nogil-exec-helper. Run by `npm install` (prepare) and `npm test`.
 //
 // Without a Rust toolchain the build is skipped with a warning instead of failing the install:
 // everything that is not native keeps working, and nogil/native explains how to fix it
 // (nativeLoadError()). NOGIL_REQUIRE_NATIVE=1 turns the skip into an error.
 import { spawnSync } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,4 +41,10 @@ const result = spawnSync(
   [bin, 'build', '--platform', '--release', '--output-dir', 'build', ...process.argv.slice(2)],
   { cwd: root, stdio: 'inherit' },
 );
-process.exit(result.status ?? 1);
+if (result.status !== 0) process.exit(result.status ?? 1);
+
+// nogil/subprocess's `dieWithParent` helper (native/exec-helper), next to the addon in build/.
+const helper = spawnSync('cargo', ['build', '--release', '-p', 'nogil-exec-helper'], { cwd: root, stdio: 'inherit' });
+if (helper.status !== 0) process.exit(helper.status ?? 1);
+const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
+copyFileSync(join(targetDir, 'release', 'nogil-exec-helper'), join(root, 'build', 'nogil-exec-helper'));
