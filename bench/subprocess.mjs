@@ -216,7 +216,8 @@ print(json.dumps({'ms': ms, 'rss': resource.getrusage(resource.RUSAGE_SELF).ru_m
 
 /** One rep of (c) in a fresh process (so its peak RSS is this workload's). */
 function textRep(who) {
-  const [cmd, args] = who === 'nogil' ? [process.execPath, ['--input-type=module', '-e', NODE_TEXT]] : ['python3', ['-c', PY_TEXT]];
+  const [cmd, args] =
+    who === 'nogil' ? [process.execPath, ['--input-type=module', '-e', NODE_TEXT]] : ['python3', ['-c', PY_TEXT]];
   const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: new URL('..', import.meta.url) });
   if (r.status !== 0) throw new Error(`${who} failed: ${r.stderr}`);
   return JSON.parse(r.stdout);

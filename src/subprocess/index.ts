@@ -11,7 +11,14 @@
 export { ValueError } from '../internal/python-errors.js';
 export { CompletedProcess } from './completed-process.js';
 export { DEVNULL, PIPE, STDOUT } from './constants.js';
-export { CalledProcessError, type Cmd, type Output, SubprocessError, TimeoutExpired } from './errors.js';
+export {
+  CalledProcessError,
+  type Cmd,
+  MaxBufferError,
+  type Output,
+  SubprocessError,
+  TimeoutExpired,
+} from './errors.js';
 export type {
   Args,
   CallOptions,

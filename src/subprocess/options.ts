@@ -9,14 +9,17 @@ import { ValueError } from '../internal/python-errors.js';
 import {
   invalidArgType,
   invalidArgValue,
+  outOfRange,
   validateAbortSignal,
   validateKnownKeys,
   validateOptions,
 } from '../internal/validate.js';
 import { DEVNULL, PIPE, STDOUT } from './constants.js';
 import { findProgramError } from './exec-check.js';
+import { execHelper } from './exec-helper.js';
 import { fdOf, isSpilled, popenOutputs } from './pipes.js';
 import { buildArgv, cwdError, mergeStderrArgv } from './shell.js';
+import { SIGKILL, signalNumber } from './signals.js';
 import { textEncoding } from './text.js';
 
 /** A command: an argument list (`['ls', '-l']`), or with `shell: true` a shell command line. */
@@ -51,6 +54,31 @@ export interface PopenOptions {
   readonly shell?: boolean | null;
   /** Run the child in a new session (`setsid()`), so it leads its own process group. */
   readonly startNewSession?: boolean | null;
+  /**
+   * Node extra (execa's option): the most bytes `communicate()` / `run` capture per stream;
+   * more kills the child (with `killSignal`) and rejects with `MaxBufferError` carrying the
+   * output up to the limit. Default: no limit (as Python).
+   */
+  readonly maxBuffer?: number | null;
+  /**
+   * Node extra: the signal that kills the child on a timeout (`run`, `call`, `checkOutput`), an
+   * abort and `maxBuffer`. Default `'SIGKILL'` (as Python); with another signal, SIGKILL follows
+   * after `forceKillAfter`.
+   */
+  readonly killSignal?: NodeJS.Signals | number | null;
+  /**
+   * Node extra: milliseconds between a `killSignal` other than SIGKILL and the SIGKILL that
+   * follows if the child is still alive (execa's `forceKillAfterDelay`). Default 5000; `null` or
+   * `Infinity`: never (then a child that ignores `killSignal` is waited for indefinitely).
+   */
+  readonly forceKillAfter?: number | null;
+  /**
+   * Node extra (Linux): the kernel kills the child (SIGKILL) when this process dies, even by
+   * SIGKILL. The child is started through nogil's exec helper, which sets `PR_SET_PDEATHSIG` and
+   * execs the program in place (same pid, same argv). In a worker thread, the child dies when
+   * that thread exits (the kernel ties the signal to the thread that started it).
+   */
+  readonly dieWithParent?: boolean | null;
 }
 
 /** Options of `run` / `runSync` (Python's `run()` keyword arguments, camelCased). */
@@ -113,6 +141,10 @@ export const POPEN_KEYS = [
   'encoding',
   'shell',
   'startNewSession',
+  'maxBuffer',
+  'killSignal',
+  'forceKillAfter',
+  'dieWithParent',
 ] as const;
 export const RUN_KEYS = [...POPEN_KEYS, 'input', 'captureOutput', 'timeout', 'check', 'signal'] as const;
 export const CALL_KEYS = [...POPEN_KEYS, 'timeout', 'signal'] as const;
@@ -142,6 +174,28 @@ export interface SpawnPlan {
   readonly feed: Readable | null;
   /** A start error known before spawning (bad cwd, execve()'s verdict), shaped like Node's. */
   readonly preSpawnError: Error | null;
+  /** The most bytes captured per stream, or null for no limit. */
+  readonly maxBuffer: number | null;
+  /** The signal (number) that kills the child on timeout, abort and maxBuffer. */
+  readonly killSignal: number;
+  /** Milliseconds before SIGKILL follows a killSignal that is not SIGKILL, or null for never. */
+  readonly forceKillAfter: number | null;
+}
+
+/** The signal that kills on timeout/abort/maxBuffer: SIGKILL by default; 0 (no signal) is refused. */
+function validateKillSignal(value: unknown): number {
+  if (value === undefined || value === null) return SIGKILL;
+  const num = signalNumber(value, 'options.killSignal');
+  if (num === 0) throw invalidArgValue('options.killSignal', value, 'must be a signal that can end the child');
+  return num;
+}
+
+/** A positive byte count, or null (no limit) for undefined, null and Infinity. */
+function validateMaxBuffer(value: unknown): number | null {
+  if (value === undefined || value === null || value === Number.POSITIVE_INFINITY) return null;
+  if (typeof value !== 'number') throw invalidArgType('options.maxBuffer', 'of type number', value);
+  if (!(value >= 0)) throw outOfRange('options.maxBuffer', '>= 0', value);
+  return value;
 }
 
 /** An optional boolean (Python's flags also take None). */
@@ -286,6 +340,11 @@ export function planSpawn(rawArgs: unknown, rawOptions: unknown, known: readonly
   const args = validateArgs(rawArgs);
   const shell = optionalBoolean(options.shell, 'options.shell');
   const detached = optionalBoolean(options.startNewSession, 'options.startNewSession');
+  const dieWithParent = optionalBoolean(options.dieWithParent, 'options.dieWithParent');
+  const maxBuffer = validateMaxBuffer(options.maxBuffer);
+  const killSignal = validateKillSignal(options.killSignal);
+  const forceKillAfter =
+    options.forceKillAfter === undefined ? 5000 : validateTimeout(options.forceKillAfter, 'options.forceKillAfter');
   const encoding = textEncoding(options.text, options.encoding);
   const cwd = validateCwd(options.cwd);
   const env = validateEnv(options.env);
@@ -299,7 +358,7 @@ export function planSpawn(rawArgs: unknown, rawOptions: unknown, known: readonly
   // execve()'s verdict before starting anything: libuv's execvp() would run a file without `#!`
   // through /bin/sh, and the stderr=STDOUT wrapper below would turn any exec failure into
   // status 127. Python raises FileNotFoundError / PermissionError / OSError(ENOEXEC) instead.
-  const preSpawnError = cwdError(cwd, argv) ?? findProgramError(argv, cwd, env);
+  let preSpawnError = cwdError(cwd, argv) ?? findProgramError(argv, cwd, env);
   if (stderr === 'stdout') {
     if (stdout === 'pipe') {
       // child_process cannot make one pipe the child's fd 1 and fd 2, and merging two pipes in
@@ -312,6 +371,12 @@ export function planSpawn(rawArgs: unknown, rawOptions: unknown, known: readonly
     } else {
       stderr = stdout; // DEVNULL, an fd or a stream: the same target
     }
+  }
+  if (dieWithParent) {
+    // nogil-exec-helper <our pid> <argv...>: it sets PR_SET_PDEATHSIG, then execs argv in place.
+    const helper = execHelper();
+    if (typeof helper === 'string') argv = [helper, String(process.pid), ...argv];
+    else preSpawnError ??= helper;
   }
   const [file, ...fileArgs] = argv as [string, ...string[]];
   return {
@@ -326,5 +391,8 @@ export function planSpawn(rawArgs: unknown, rawOptions: unknown, known: readonly
     handoffs,
     feed,
     preSpawnError,
+    maxBuffer,
+    killSignal,
+    forceKillAfter,
   };
 }

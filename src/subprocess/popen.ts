@@ -5,7 +5,7 @@ import type { Readable, Writable } from 'node:stream';
 import { ValueError } from '../internal/python-errors.js';
 import { invalidArgValue, validateOptions } from '../internal/validate.js';
 import { Communication } from './communicate.js';
-import { abortError, type Output, TimeoutExpired } from './errors.js';
+import { abortError, MaxBufferError, type Output, TimeoutExpired } from './errors.js';
 import { findProgramError } from './exec-check.js';
 import { pyValueRepr } from './format.js';
 import { linesOf } from './lines.js';
@@ -80,6 +80,11 @@ export class Popen<
   #returncode: number | null = null;
   #spawnError: Error | null = null;
   #communication: Communication | null = null;
+  /** Set once communicate() saw more than maxBuffer bytes: every later call rejects with it. */
+  #overflowed: MaxBufferError | null = null;
+  readonly #maxBuffer: number | null;
+  readonly #killSignal: number;
+  readonly #forceKillAfter: number | null;
   #result: [Output | null, Output | null] | null = null;
 
   /** Starts the child (Python's `Popen(args, ...)`); throws synchronously on invalid arguments. */
@@ -88,6 +93,9 @@ export class Popen<
     this.args = plan.args;
     this.#encoding = plan.encoding;
     this.#newSession = plan.detached;
+    this.#maxBuffer = plan.maxBuffer;
+    this.#killSignal = plan.killSignal;
+    this.#forceKillAfter = plan.forceKillAfter;
     let settle!: { resolve: (code: number) => void; reject: (error: Error) => void };
     this.#exited = new Promise<number>((resolve, reject) => {
       settle = { resolve, reject };
@@ -224,18 +232,23 @@ export class Popen<
     }
     if (this.#result && !signal?.aborted) return this.#result as [Out, Err];
     if (this.#spawnError) throw this.#spawnError;
+    if (this.#overflowed) throw this.#overflowed;
     this.#communication ??= new Communication(
       this.stdin,
       this.stdout,
       this.stderr,
       this.stdin ? data : null,
       this.#encoding,
+      this.#maxBuffer,
     );
     const communication = this.#communication;
     communication.resume();
+    const overflowed = communication.overflow.then((stream) => {
+      this.#overflowed ??= new MaxBufferError(this.args, this.#maxBuffer ?? 0, stream, ...communication.capped());
+    });
     try {
       await this.#guard(
-        communication.done.then(() => this.#exited),
+        Promise.race([communication.done.then(() => this.#exited), overflowed]),
         ms,
         signal,
         () => new TimeoutExpired(this.args, ms ?? 0, ...communication.partial()),
@@ -243,6 +256,10 @@ export class Popen<
     } catch (error) {
       if (error instanceof TimeoutExpired) communication.pause();
       throw error;
+    }
+    if (this.#overflowed) {
+      await this[kKillAndReap]();
+      throw this.#overflowed;
     }
     this.#result ??= communication.result();
     return this.#result as [Out, Err];
@@ -310,10 +327,18 @@ export class Popen<
     return `<Popen: returncode: ${this.#returncode ?? 'None'} args: ${pyValueRepr(this.args)}>`;
   }
 
-  /** Internal: kills the child (with its process group after startNewSession) and reaps it. */
+  /**
+   * Internal: kills the child (with its process group after startNewSession) with `killSignal`,
+   * then SIGKILL after `forceKillAfter` if it still lives, and reaps it.
+   */
   async [kKillAndReap](): Promise<void> {
-    this.#killTree(SIGKILL);
+    this.#killTree(this.#killSignal);
+    let escalation: LongTimer | undefined;
+    if (this.#killSignal !== SIGKILL && this.#forceKillAfter !== null && this.#returncode === null) {
+      escalation = setLongTimeout(() => this.#killTree(SIGKILL), this.#forceKillAfter);
+    }
     await this.#exited.catch(() => {});
+    escalation?.clear();
   }
 
   /** Internal: destroys the parent's ends of every pipe (no fd outlives a `run`). */

@@ -7,9 +7,10 @@ import {
   spawnSync,
 } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { invalidArgValue } from '../internal/validate.js';
 import { CompletedProcess } from './completed-process.js';
-import { abortError, CalledProcessError, type Output, TimeoutExpired } from './errors.js';
-import { type Args, type NodeStdio, planSpawn, type RunOptions } from './options.js';
+import { abortError, CalledProcessError, MaxBufferError, type Output, TimeoutExpired } from './errors.js';
+import { type Args, type NodeStdio, planSpawn, type RunOptions, type SpawnPlan } from './options.js';
 import { fdOf, isFullySpilled } from './pipes.js';
 import type { RunResult } from './result-types.js';
 import { prepareRun } from './run-options.js';
@@ -35,6 +36,25 @@ function spilledInput(stream: Readable): Buffer {
   return typeof data === 'string' ? Buffer.from(data, stream.readableEncoding ?? 'utf8') : data;
 }
 
+/** spawnSync's ENOBUFS (it killed the child) as run's MaxBufferError, outputs cut at the limit. */
+function maxBufferError(plan: SpawnPlan, result: SpawnSyncReturns<Buffer>): MaxBufferError {
+  const limit = plan.maxBuffer ?? 0;
+  const cut = (buf: Buffer | null | undefined, piped: boolean): Output | null => {
+    if (!piped) return null;
+    const bytes = Buffer.from((buf ?? Buffer.alloc(0)).subarray(0, limit));
+    return plan.encoding ? decodeOutput(bytes, plan.encoding) : bytes;
+  };
+  const stream = (result.stdout?.length ?? 0) > limit ? 'stdout' : 'stderr';
+  if (plan.detached && result.pid) killQuietly(-result.pid, SIGKILL);
+  return new MaxBufferError(
+    plan.args,
+    limit,
+    stream,
+    cut(result.stdout, plan.stdio[1] === 'pipe'),
+    cut(result.stderr, plan.stdio[2] === 'pipe'),
+  );
+}
+
 /** Python's partial output: the bytes so far, or null when none. */
 function nonEmpty(data: Buffer | null | undefined): Buffer | null {
   return data && data.length > 0 ? data : null;
@@ -49,6 +69,14 @@ export function runSync<const O extends RunOptions = {}>(args: Args, options?: O
   const { popenOptions, input, timeout, check, signal } = prepareRun(options);
   if (signal?.aborted) throw abortError(signal);
   const plan = planSpawn(args, popenOptions);
+  if (plan.killSignal !== SIGKILL) {
+    // spawnSync sends killSignal once and then blocks until the exit: no SIGKILL could follow.
+    throw invalidArgValue(
+      'options.killSignal',
+      options?.killSignal,
+      'must be SIGKILL in runSync (use run to escalate)',
+    );
+  }
   if (plan.preSpawnError) throw plan.preSpawnError;
   const stdio = plan.stdio.map(syncStdio) as StdioOptions;
   const data = plan.feed ? spilledInput(plan.feed) : inputBytes(input, plan.encoding);
@@ -60,13 +88,14 @@ export function runSync<const O extends RunOptions = {}>(args: Args, options?: O
     // spawnSync treats 0 as "no timeout" and wants whole milliseconds.
     timeout: timeout === null ? undefined : Math.max(1, Math.ceil(timeout)),
     killSignal: 'SIGKILL',
-    maxBuffer: Number.POSITIVE_INFINITY,
+    maxBuffer: plan.maxBuffer ?? Number.POSITIVE_INFINITY,
     detached: plan.detached,
     windowsHide: true,
   } as SpawnSyncOptionsWithBufferEncoding);
   for (const stream of plan.handoffs) stream.destroy();
   const error = result.error as NodeJS.ErrnoException | undefined;
   if (error) {
+    if (error.code === 'ENOBUFS' && plan.maxBuffer !== null) throw maxBufferError(plan, result);
     if (error.code === 'ETIMEDOUT') {
       if (plan.detached && result.pid) killQuietly(-result.pid, SIGKILL);
       throw new TimeoutExpired(plan.args, timeout ?? 0, nonEmpty(result.stdout), nonEmpty(result.stderr));
