@@ -63,7 +63,10 @@ function binfmtMiscActive(): boolean {
 /** execve()'s verdict on `path` (`depth` counts the `#!` interpreters followed so far). */
 function verdictOf(path: string, cwd: string, depth: number): Verdict {
   try {
-    const stats = statSync(path);
+    // No exception for the common miss (most PATH entries lack the program): a thrown ENOENT
+    // costs ~10 us for its stack trace, on every spawn.
+    const stats = statSync(path, { throwIfNoEntry: false });
+    if (!stats) return { ok: false, code: 'ENOENT' };
     if (!stats.isFile()) return { ok: false, code: 'EACCES' };
     accessSync(path, fsConstants.X_OK);
   } catch (error) {
