@@ -1,7 +1,7 @@
 // Node extras on run / Popen (issue 10.7), beyond Python's options: maxBuffer, killSignal with
 // forceKillAfter, and dieWithParent (the kernel kills the child when we die, even by SIGKILL).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -210,5 +210,31 @@ describe('dieWithParent', () => {
     expect(result.code).toBe('ERR_SUBPROCESS_EXEC_HELPER');
     expect(result.message).toContain('npm run build:native');
     expect(existsSync(join(dir, 'no-helper'))).toBe(false);
+  });
+
+  it('finds the helper in the platform package, as the addon is found', async () => {
+    // An installed layout: nogil (dist only, no build/) next to its platform package.
+    const app = join(dir, 'app');
+    const nogil = join(app, 'node_modules', 'nogil');
+    const platform = join(app, 'node_modules', 'nogil-linux-x64-gnu');
+    mkdirSync(nogil, { recursive: true });
+    mkdirSync(platform, { recursive: true });
+    cpSync(join(repoRoot, 'dist'), join(nogil, 'dist'), { recursive: true });
+    cpSync(join(repoRoot, 'package.json'), join(nogil, 'package.json'));
+    cpSync(join(repoRoot, 'npm', 'linux-x64-gnu', 'package.json'), join(platform, 'package.json'));
+    cpSync(join(repoRoot, 'build', 'nogil-exec-helper'), join(platform, 'nogil-exec-helper'));
+    writeFileSync(join(app, 'package.json'), '{ "name": "app", "private": true }');
+    const source = `import { run } from 'nogil/subprocess';
+      const r = await run(['echo', 'ok'], { dieWithParent: true, captureOutput: true, text: true }).catch((e) => e);
+      console.log(JSON.stringify(r.stdout ?? { code: r.code, message: r.message }));`;
+    const node = (cwd: string) =>
+      run([process.execPath, '--input-type=module', '-e', source], { cwd, captureOutput: true, text: true });
+    const found = await node(app);
+    expect(found.stderr).toBe('');
+    expect(JSON.parse(found.stdout)).toBe('ok\n');
+    rmSync(join(platform, 'nogil-exec-helper'));
+    const missing = JSON.parse((await node(app)).stdout);
+    expect(missing.code).toBe('ERR_SUBPROCESS_EXEC_HELPER');
+    expect(missing.message).toContain(`nogil-linux-x64-gnu: ${join(platform, 'nogil-exec-helper')}`);
   });
 });
