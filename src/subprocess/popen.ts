@@ -47,9 +47,9 @@ function waitArguments(first: unknown, second: unknown): { timeout: number | nul
  * `stdin` / `stdout` / `stderr` are the parent's ends of the pipes asked for with `PIPE` (Node
  * streams of Buffers), else `null`. Output nobody reads stays in the OS pipe, as in Python, until
  * the child exits; then it moves into the stream's buffer and the pipe is closed (so
- * `await p.wait()` then `p.communicate()` loses nothing, and leaks no fd). A missing program does not throw here:
- * `pid` is `undefined`, `wait()` / `communicate()` reject with Node's `ENOENT` error and `poll()`
- * throws it.
+ * `await p.wait()` then `p.communicate()` loses nothing, and leaks no fd). A missing program
+ * does not throw here: `pid` is `undefined`, `wait()` / `communicate()` reject with Node's
+ * `ENOENT` error and `poll()` throws it.
  *
  * @example
  * const p = new Popen(['echo', 'Hello from the child!'], { stdout: PIPE });
