@@ -18,6 +18,7 @@ export {
 export { Executor, type ExecutorStats, type WorkItem } from './executor.js';
 export { Future, type FutureState, type StartProbe } from './future.js';
 export type { MapOptions, ShutdownOptions, SubmitOptions } from './options.js';
+export { ProcessPoolExecutor, type ProcessPoolExecutorOptions } from './process-pool.js';
 export type { ModuleTask, TaskArgs, TaskFunction, TaskItem, TaskResult } from './types.js';
 export {
   ALL_COMPLETED,
@@ -25,8 +26,8 @@ export {
   asCompleted,
   FIRST_COMPLETED,
   FIRST_EXCEPTION,
-  type ReturnWhen,
   type FutureWaitOptions,
+  type ReturnWhen,
   type WaitResult,
   wait,
 } from './wait.js';
