@@ -7,8 +7,8 @@
  * @module
  */
 
-export { RuntimeError, ValueError } from './internal/python-errors.js';
 export * from './futures/index.js';
+export { RuntimeError, ValueError } from './internal/python-errors.js';
 export * from './native/index.js';
 export * from './queue/index.js';
 export * from './subprocess/index.js';

@@ -58,20 +58,38 @@ export class ChildHandle<Item> {
       execArgv: workerExecArgv(),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    // Dead = exited and its channel closed. Node's 'close' is not emitted for a child whose
+    // channel the parent disconnected, so both are watched here; 'disconnect' comes after every
+    // message read from the channel, so no result is lost.
+    let exited: [number | null, NodeJS.Signals | null] | undefined;
+    let disconnected = false;
     this.closed = new Promise((resolve) => {
-      this.#proc.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+      const finish = (): void => {
+        if (this.state === 'dead' || !exited || !disconnected) return;
         this.state = 'dead';
         this.#refd = false;
         resolve();
-        this.#events.closed(this, code, signal, this.#spawnError);
+        this.#events.closed(this, exited[0], exited[1], this.#spawnError);
+      };
+      this.#proc.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
+        exited = [code, signal];
+        finish();
+      });
+      this.#proc.once('disconnect', () => {
+        disconnected = true;
+        finish();
+      });
+      this.#proc.on('error', (error) => {
+        // A failed spawn has no pid and no channel. A send on a channel that closed meanwhile
+        // is followed by 'disconnect' and 'exit': handled there.
+        if (this.#proc.pid !== undefined) return;
+        this.#spawnError = error;
+        exited ??= [null, null];
+        disconnected = true;
+        finish();
       });
     });
     this.#proc.on('message', (message: ToParent) => this.#onMessage(message));
-    this.#proc.on('error', (error) => {
-      // A failed spawn (no pid) is followed by 'close'; a send on a closed channel is followed by
-      // the child's own 'close' as well: both are handled there.
-      if (this.#proc.pid === undefined) this.#spawnError = error;
-    });
     this.#send([Msg.INIT, init.initializer, init.initargs]);
   }
 

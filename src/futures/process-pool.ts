@@ -192,6 +192,10 @@ export class ProcessPoolExecutor extends Executor<TaskFunction | ModuleTask, Pre
     grace.unref();
     await Promise.all(children.map((child) => child.closed));
     clearTimeout(grace);
+    // Node closes an exited child's process handle in the close phase of the loop turn that saw
+    // the exit (after this turn's immediates): wait one more turn, so that nothing of the pool is
+    // left once shutdown resolves.
+    await new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
   }
 
   protected override _workers(): { workers: number; idle: number } {
