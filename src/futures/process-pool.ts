@@ -9,10 +9,11 @@
 //
 // CPython's process-pool rule for `running()`: a task is RUNNING once it is handed to a child
 // (another process cannot flip a shared flag for us). So only a few tasks are handed over ahead:
-// each child holds at most `window` tasks, where `window` covers about AHEAD_BUDGET_MS of work at
-// the tasks' measured pace (1 for slow tasks, so long tasks are balanced across children as they
-// free up; up to MAX_AHEAD for tiny ones, so their IPC round trips overlap), and several tasks go
-// in one message. Everything beyond that stays PENDING in the parent.
+// a child holds one task, plus more only while the tasks it holds add up to at most
+// AHEAD_BUDGET_MS of work at their function's measured pace, and never more than MAX_AHEAD. Slow
+// or not yet measured tasks go one at a time (long tasks are balanced across children as they
+// free up); tiny ones go several to a message, so their IPC round trips overlap. Everything
+// beyond that stays PENDING in the parent, where cancel() works.
 import { availableParallelism } from 'node:os';
 import { refuseShared } from '../internal/shareable.js';
 import type { TaskRef } from '../internal/task-ref.js';
@@ -27,7 +28,7 @@ import type { ModuleTask, TaskFunction } from './types.js';
 
 /** At most this many tasks are handed to one child ahead of their start. */
 export const MAX_AHEAD = 8;
-/** How much measured work (ms) a child may hold beyond the task it runs. */
+/** How much estimated work (ms) a child may hold (it always gets one task when idle). */
 const AHEAD_BUDGET_MS = 2;
 /** How long a child closed by shutdown may take to exit before it is killed. */
 const EXIT_GRACE_MS = 5000;
@@ -66,6 +67,11 @@ function positiveIntegerOption(value: unknown, name: string): number | undefined
   return value;
 }
 
+/** Tasks of one function (map chunks apart) are assumed to take alike. */
+function paceKey(item: Item): number {
+  return item.task.refId * 2 + (item.chunk ? 1 : 0);
+}
+
 function cloneError(message: string, cause: unknown): Error {
   const error = new Error(message, { cause });
   error.name = 'DataCloneError';
@@ -96,7 +102,8 @@ export class ProcessPoolExecutor extends Executor<TaskFunction | ModuleTask, Pre
   #queue: Item[] = [];
   #head = 0;
   #nextId = 0;
-  #avgMs: number | undefined;
+  // Measured ms per kind of task (see paceKey): an average of the children's timings.
+  readonly #pace = new Map<number, number>();
   #pumpQueued = false;
   #broken = false;
   #closed = false;
@@ -206,24 +213,29 @@ export class ProcessPoolExecutor extends Executor<TaskFunction | ModuleTask, Pre
 
   // ---- scheduling ----
 
-  /** How many tasks one child may hold (running plus ahead), from the tasks' measured pace. */
-  #window(): number {
-    if (this.#avgMs === undefined) return 1;
-    return Math.max(1, Math.min(MAX_AHEAD, Math.floor(AHEAD_BUDGET_MS / Math.max(this.#avgMs, 1e-3))));
+  /** What a task is expected to take (ms), from its function's measured pace; unknown: Infinity. */
+  #estimate(item: Item): number {
+    return this.#pace.get(paceKey(item)) ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** The estimated work (ms) a child holds. */
+  #heldMs(child: Child): number {
+    let ms = 0;
+    for (const { item } of child.inflight) ms += this.#estimate(item);
+    return ms;
   }
 
   #queued(): number {
     return this.#queue.length - this.#head;
   }
 
-  /** Hands queued tasks to children with room, then starts children if tasks are left. */
+  /** Hands queued tasks to children that want more, then starts children if tasks are left. */
   #pump(): void {
     if (this.#broken) return;
-    const window = this.#window();
     while (this.#queued() > 0) {
-      const child = this.#pick(window);
+      const child = this.#pick();
       if (!child) break;
-      this.#take(child, window);
+      this.#take(child);
     }
     if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
       this.#queue = this.#queue.slice(this.#head);
@@ -242,12 +254,12 @@ export class ProcessPoolExecutor extends Executor<TaskFunction | ModuleTask, Pre
     });
   }
 
-  /** The least loaded child with room for a batch. */
-  #pick(window: number): Child | undefined {
+  /** The least loaded child that wants more work. */
+  #pick(): Child | undefined {
     const exclusive = this.#queue[this.#head]?.signal !== undefined;
     let best: Child | undefined;
     for (const child of this.#children) {
-      if (!child.usable || this.#room(child, window) === 0) continue;
+      if (!this.#wantsMore(child)) continue;
       if (exclusive && child.inflight.length > 0) continue;
       if (!best || child.inflight.length < best.inflight.length) best = child;
     }
@@ -255,28 +267,35 @@ export class ProcessPoolExecutor extends Executor<TaskFunction | ModuleTask, Pre
   }
 
   /**
-   * The tasks `child` may take now: up to its window and task limit. A child that still holds
-   * tasks is refilled only once half its window is free, so refills come in batches.
+   * Whether `child` should get more tasks now: when idle, or when at most half full (by count and
+   * by estimated work), so that refills come in batches rather than one message per task.
    */
-  #room(child: Child, window: number): number {
+  #wantsMore(child: Child): boolean {
+    if (!child.usable) return false;
+    if (this.#maxTasksPerChild !== undefined && child.handed >= this.#maxTasksPerChild) return false;
     const held = child.inflight;
-    if (held.length > 0 && held[0]?.item.signal !== undefined) return 0;
-    let room = window - held.length;
-    if (this.#maxTasksPerChild !== undefined) room = Math.min(room, this.#maxTasksPerChild - child.handed);
-    if (room <= 0) return 0;
-    if (held.length > 0 && room < Math.ceil(window / 2)) return 0;
-    return room;
+    if (held.length === 0) return true;
+    if (held[0]?.item.signal !== undefined) return false;
+    return held.length <= MAX_AHEAD / 2 && this.#heldMs(child) <= AHEAD_BUDGET_MS / 2;
   }
 
-  /** Hands the next tasks to `child` in one message. */
-  #take(child: Child, window: number): void {
-    const room = this.#room(child, window);
+  /**
+   * Hands the next tasks to `child` in one message: at least one, then as long as the child holds
+   * at most MAX_AHEAD tasks and AHEAD_BUDGET_MS of estimated work (and its maxTasksPerChild).
+   */
+  #take(child: Child): void {
     const batch: WireTask[] = [];
     const handed: Item[] = [];
-    while (batch.length < room && this.#queued() > 0) {
+    let count = child.inflight.length;
+    let heldMs = this.#heldMs(child);
+    const limit =
+      this.#maxTasksPerChild === undefined ? Number.POSITIVE_INFINITY : this.#maxTasksPerChild - child.handed;
+    while (batch.length < limit && this.#queued() > 0) {
       const item = this.#queue[this.#head] as Item;
       // A task with a signal goes alone, so aborting it kills a child that runs nothing else.
-      if (item.signal !== undefined && (batch.length > 0 || child.inflight.length > 0)) break;
+      if (item.signal !== undefined && count > 0) break;
+      const estimate = this.#estimate(item);
+      if (count > 0 && (count >= MAX_AHEAD || heldMs + estimate > AHEAD_BUDGET_MS)) break;
       this.#queue[this.#head++] = undefined as unknown as Item;
       if (item.future.done()) {
         if (item.future.cancelled()) item.future.setRunningOrNotifyCancel();
@@ -287,6 +306,8 @@ export class ProcessPoolExecutor extends Executor<TaskFunction | ModuleTask, Pre
       const id = ++this.#nextId;
       child.inflight.push({ id, item });
       child.handed++;
+      count++;
+      heldMs += estimate;
       this.#where.set(item, child);
       const { ref, refId } = item.task;
       batch.push([id, refId, child.knows(refId) ? undefined : ref, item.args, item.chunk]);
@@ -359,7 +380,10 @@ export class ProcessPoolExecutor extends Executor<TaskFunction | ModuleTask, Pre
   // ---- what children report ----
 
   #onResult(child: Child, handed: Handed<Item>, ok: boolean, value: unknown, ms: number): void {
-    this.#avgMs = this.#avgMs === undefined ? ms : this.#avgMs + (ms - this.#avgMs) / 4;
+    const key = paceKey(handed.item);
+    const pace = this.#pace.get(key);
+    // Up at once on a slow call, down gradually: a slow call costs more when misjudged.
+    this.#pace.set(key, pace === undefined || ms > pace ? ms : pace + (ms - pace) / 4);
     this.#where.delete(handed.item);
     this._settle(handed.item, ok, value);
     if (
