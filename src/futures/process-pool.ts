@@ -409,7 +409,10 @@ export class ProcessPoolExecutor extends Executor<TaskFunction | ModuleTask, Pre
     const cause = child.fatal ?? spawnError;
     // A child that ends unasked: the task it was running fails, the ones after it never started
     // and go back to the front of the queue (the child sent every result before its next start).
+    // (Requeued first: settling runs user callbacks, which may stop the pool.)
     const [running, ...notStarted] = left;
+    const requeue = notStarted.map((h) => h.item).filter((item) => !item.future.done());
+    if (requeue.length > 0) this.#queue.splice(this.#head, 0, ...requeue);
     if (running) {
       this._settle(
         running.item,
@@ -421,8 +424,6 @@ export class ProcessPoolExecutor extends Executor<TaskFunction | ModuleTask, Pre
         ),
       );
     }
-    const requeue = notStarted.map((h) => h.item).filter((item) => !item.future.done());
-    if (requeue.length > 0) this.#queue.splice(this.#head, 0, ...requeue);
     if (wasStarting && !this.#broken && !this.#closed) {
       // Died before it could take work (node could not start, or the initializer exited):
       // starting another would only die the same way.

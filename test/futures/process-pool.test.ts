@@ -14,7 +14,7 @@ import {
   ValueError,
 } from 'nogil/futures';
 import { Event, Lock, Value } from 'nogil/threading';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, test } from 'vitest';
 import { runNode } from '../helpers/node-child.js';
 import { assertNoChildren, childrenOf, eventually, isAlive } from '../helpers/proc.js';
 
@@ -113,6 +113,30 @@ describe('ProcessPoolExecutor options', () => {
     const counts = new Map<number, number>();
     for (const p of burst) counts.set(p, (counts.get(p) ?? 0) + 1);
     for (const n of counts.values()) expect(n).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('ProcessPoolExecutor types', () => {
+  test('submit and map infer arguments and results from fn; misuse does not compile', async () => {
+    const executor = pool({ maxWorkers: 1 });
+    const sum = executor.submit(add, 1, 2);
+    expectTypeOf(sum).toEqualTypeOf<Future<number>>();
+    const later = executor.submit(async (s: string) => s.length, 'abc');
+    expectTypeOf(later).toEqualTypeOf<Future<number>>();
+    expectTypeOf(executor.map((p: [number, number]) => gcd(...p), [[4, 6] as [number, number]])).toEqualTypeOf<
+      AsyncIterableIterator<number>
+    >();
+    // @ts-expect-error: a string where fn takes a number
+    expect(() => executor.submit(add, 'one', 2)).not.toThrow();
+    // @ts-expect-error: a missing argument
+    expect(() => executor.submit(add, 1)).not.toThrow();
+    // @ts-expect-error: not a task at all
+    expect(() => executor.submit(42)).toThrow(TypeError);
+    // @ts-expect-error: maxTasksPerChild is a number
+    expect(() => new ProcessPoolExecutor({ maxTasksPerChild: 'many' })).toThrow(TypeError);
+    expect(await sum).toBe(3);
+    expect(await later).toBe(3);
+    await executor.shutdown({ cancelFutures: true });
   });
 });
 
