@@ -15,6 +15,7 @@
 // free up); tiny ones go several to a message, so their IPC round trips overlap. Everything
 // beyond that stays PENDING in the parent, where cancel() works.
 import { availableParallelism } from 'node:os';
+import { ValueError } from '../internal/python-errors.js';
 import { refuseShared } from '../internal/shareable.js';
 import type { TaskRef } from '../internal/task-ref.js';
 import { toTaskRef } from '../internal/task-ref.js';
@@ -60,10 +61,13 @@ type Child = ChildHandle<Item>;
 
 const WHERE = 'a ProcessPoolExecutor task (another process)';
 
-function positiveIntegerOption(value: unknown, name: string): number | undefined {
+/** `maxTasksPerChild`: as Python, a ValueError below 1; Node's errors for a non-integer. */
+function maxTasksPerChildOf(value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
+  const name = 'options.maxTasksPerChild';
   if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
-  if (!Number.isInteger(value) || value < 1) throw outOfRange(name, 'an integer >= 1', value);
+  if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value);
+  if (value < 1) throw new ValueError(`maxTasksPerChild must be >= 1 (got ${value})`);
   return value;
 }
 
@@ -97,7 +101,10 @@ export class ProcessPoolExecutor extends Executor<TaskFunction | ModuleTask, Pre
   readonly #init: { initializer: TaskRef | undefined; initargs: readonly unknown[] };
   readonly #children = new Set<Child>();
   readonly #where = new WeakMap<Item, Child>();
-  readonly #refIds = new Map<TaskRef | string, number>();
+  // Task references by a small id (one per function source or module export, so that inline
+  // arrows re-created per call share one id, one cached copy in each child, one measured pace).
+  readonly #refIdOf = new WeakMap<TaskRef, number>();
+  readonly #refIds = new Map<string, number>();
   // The tasks not handed to a child yet, oldest first; `#head` skips the ones taken.
   #queue: Item[] = [];
   #head = 0;
@@ -120,7 +127,7 @@ export class ProcessPoolExecutor extends Executor<TaskFunction | ModuleTask, Pre
     const opts = validateOptions(options);
     validateKnownKeys(opts, ['maxWorkers', 'initializer', 'initargs', 'maxTasksPerChild']);
     this.#maxWorkers = maxWorkersOf(opts.maxWorkers, availableParallelism());
-    this.#maxTasksPerChild = positiveIntegerOption(opts.maxTasksPerChild, 'options.maxTasksPerChild');
+    this.#maxTasksPerChild = maxTasksPerChildOf(opts.maxTasksPerChild);
     const initializer =
       opts.initializer === undefined || opts.initializer === null
         ? undefined
@@ -149,11 +156,15 @@ export class ProcessPoolExecutor extends Executor<TaskFunction | ModuleTask, Pre
 
   protected override _prepare(fn: unknown): PreparedTask {
     const ref = toTaskRef(fn, 'fn');
-    const key = ref.kind === 'module' ? `${ref.url}#${ref.name}` : ref;
-    let refId = this.#refIds.get(key);
+    let refId = this.#refIdOf.get(ref);
     if (refId === undefined) {
-      refId = this.#refIds.size;
-      this.#refIds.set(key, refId);
+      const key = ref.kind === 'module' ? `m:${ref.url}#${ref.name}` : `s:${ref.wrap}:${ref.source}`;
+      refId = this.#refIds.get(key);
+      if (refId === undefined) {
+        refId = this.#refIds.size;
+        this.#refIds.set(key, refId);
+      }
+      this.#refIdOf.set(ref, refId);
     }
     return { ref, refId };
   }
@@ -164,6 +175,7 @@ export class ProcessPoolExecutor extends Executor<TaskFunction | ModuleTask, Pre
   }
 
   protected override _dispatch(items: readonly Item[]): void {
+    if (this.#broken) return; // _breakPool failed them already
     for (const item of items) this.#queue.push(item);
     this.#pump();
   }
