@@ -30,6 +30,12 @@ function fail(name: string, message: string): never {
   throw error;
 }
 
+/** Returns the item's value, or throws a RangeError with the item's message (self-contained). */
+function maybeFail(item: readonly [value: number, message?: string]): number {
+  if (item[1] !== undefined) throw new RangeError(item[1]);
+  return item[0];
+}
+
 /** The thread pool kind (workers are worker_threads running functions sent by source). */
 export const threadKind: ExecutorKind = {
   name: 'ThreadPoolExecutor',
@@ -38,6 +44,7 @@ export const threadKind: ExecutorKind = {
   sleep: (ms): Call => [sleep, ms],
   mapGcd: { fn: gcdPair, item: (a, b) => [a, b] },
   fail: (name, message): Call => [fail, name, message],
+  mapMaybeFail: { fn: maybeFail, item: (value, message) => (message === undefined ? [value] : [value, message]) },
 };
 
 export default threadKind;
