@@ -68,7 +68,10 @@ if (data[BOOT_KEY]) {
   // Compile the start path once while idle (V8 compiles a function on its first call), so the
   // real start does not pay for it.
   await Promise.all([decodeSharedAsync([]), resolveTaskRef(WARM_UP)]);
-  let msg: { message: unknown } | undefined;
-  while (!(msg = receiveMessageOnPort(port))) Atomics.wait(cell, 0, 0);
+  let msg = receiveMessageOnPort(port);
+  while (msg === undefined) {
+    Atomics.wait(cell, 0, 0);
+    msg = receiveMessageOnPort(port);
+  }
   await run((msg.message as Record<string, unknown>)[BOOT_KEY] as ThreadBoot);
 }
