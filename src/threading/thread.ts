@@ -17,7 +17,7 @@ import { fromWire, isWire } from '../internal/errors.js';
 import { RuntimeError } from '../internal/python-errors.js';
 import { encodeShared } from '../internal/shareable.js';
 import { decodeSharedAsync } from '../internal/shareable-kinds.js';
-import { type TaskRef, type TaskTarget, toTaskRef } from '../internal/task-ref.js';
+import { type TaskRef, toTaskRef } from '../internal/task-ref.js';
 import { invalidArgType, validateKnownKeys, validateOptions } from '../internal/validate.js';
 import { abortError, type SignalOptions, throwIfAborted, trailingSignal } from './abort.js';
 import type { ThreadBoot, ThreadReport } from './boot.js';
@@ -29,19 +29,28 @@ import { primeWarmPool, startWorker } from './start-worker.js';
 import { markThreadDied, nextThreadNumber, ownToken } from './state.js';
 import { holdKeepAlive, onMainThread, releaseKeepAlive } from './wait.js';
 
-/** Options of `new Thread(options)` (Python's `Thread(target=, args=, name=, daemon=)`). */
-export interface ThreadOptions {
+/**
+ * Options of `new Thread(options)` (Python's `Thread(target=, args=, name=, daemon=)`). `A` is
+ * the argument list, inferred from `args` only (an arrow target's parameters are typed by its
+ * arguments; a target that needs more than `args` gives is a type error), and `R` what the
+ * target returns (`thread.result`).
+ */
+export interface ThreadOptions<A extends unknown[] = unknown[], R = unknown> {
   /**
    * What the thread runs: a self-contained function (sent by source: it cannot use variables of
    * its enclosing scope; pass them in `args`) or `{ module, name }` (a module path/URL and the
    * name of its exported function, default 'default'). Async functions are awaited.
    */
-  target?: TaskTarget | undefined;
+  target?:
+    | ((...args: NoInfer<A>) => R | PromiseLike<R>)
+    | { readonly module: string | URL; readonly name?: string }
+    | undefined;
   /**
    * Arguments for the target: structured-cloned, except nogil primitives (Lock, Queue, Value,
-   * ...), which arrive as live handles to the same shared memory.
+   * ...), which arrive as live handles to the same shared memory. (At run time any iterable
+   * is accepted; the type asks for an array so it can check the target's parameters.)
    */
-  args?: Iterable<unknown> | undefined;
+  args?: readonly [...A] | undefined;
   /** The thread's name (default `Thread-N`). */
   name?: string | undefined;
   /**
@@ -76,7 +85,7 @@ const live = new Set<Thread>();
  * await t.join();
  * console.log(counter.value, t.result);
  */
-export class Thread<R = unknown> {
+export class Thread<R = unknown, A extends unknown[] = []> {
   #kind: Kind;
   #name: string;
   #daemon: boolean;
@@ -97,7 +106,7 @@ export class Thread<R = unknown> {
    * Creates a thread (not started yet).
    * @throws {TypeError} for a target that is neither a function nor `{ module, name }`.
    */
-  constructor(options?: ThreadOptions) {
+  constructor(options?: ThreadOptions<A, R>) {
     this.#done = new Promise((resolve) => {
       this.#resolveDone = resolve;
     });

@@ -23,10 +23,10 @@ setExcepthook((args) => {
  * Starts a daemon thread (so a failing test can never hang the process) and remembers it: every
  * test's teardown checks that all its threads finished.
  */
-export function spawn(options: ThreadOptions): Thread {
-  const t = new Thread({ daemon: true, ...options });
+export function spawn<A extends unknown[], R>(options: ThreadOptions<A, R>): Thread<R, A> {
+  const t = new Thread<R, A>({ daemon: true, ...options });
   t.start();
-  started.push(t);
+  started.push(t as Thread);
   return t;
 }
 

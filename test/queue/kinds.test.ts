@@ -203,7 +203,7 @@ describe.each([
   });
 
   test('between two workers', async () => {
-    const q = make();
+    const q = make() as SimpleQueue<number>;
     const producer = spawn({
       target: (queue: SimpleQueue<number>) => {
         for (let i = 0; i < 500; i++) queue.putSync(i);

@@ -57,7 +57,10 @@ describe('Queue.shutdown (Python 3.13)', () => {
     const empty = new Queue();
     const full = new Queue(1);
     await full.put('x');
-    const threads = [spawn({ target: attempt, args: [empty, 'get'] }), spawn({ target: attempt, args: [full, 'put'] })];
+    const threads = [
+      spawn({ target: attempt, args: [empty, 'get' as const] }),
+      spawn({ target: attempt, args: [full, 'put' as const] }),
+    ];
     await sleep(150);
     expect(threads.map((t) => t.isAlive())).toEqual([true, true]);
     empty.shutdown();

@@ -166,8 +166,9 @@ describe('Lock between workers', () => {
   test('a lock nested in arrays and objects arrives as the same lock', async () => {
     const lock = new Lock();
     const t = spawn({
-      target: (box: { deep: [Lock] }) => {
-        box.deep[0].acquireSync();
+      target: (box: { deep: Lock[] }) => {
+        // (typed as the argument is inferred: an array of locks)
+        box.deep[0]!.acquireSync();
         return 'held';
       },
       args: [{ deep: [lock] }],
