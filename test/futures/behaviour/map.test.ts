@@ -265,8 +265,12 @@ describe.each(kinds.filter((k) => k.mapMaybeFail))('$name: map with a failing ta
     const it = map(executor, fn, [item(1), item(2), item(3, 'bad item'), item(4), item(5), item(6), item(7)], {
       chunksize,
     });
-    expect((await it.next()).value).toBe(1);
-    expect((await it.next()).value).toBe(2);
+    // A failing item fails its whole chunk, which throws at the chunk's first position (as
+    // CPython's process pool: the chunk's results are never yielded).
+    if (chunksize === 1) {
+      expect((await it.next()).value).toBe(1);
+      expect((await it.next()).value).toBe(2);
+    }
     await expect(it.next()).rejects.toThrow(expect.objectContaining({ name: 'RangeError', message: 'bad item' }));
     expect((await it.next()).done).toBe(true);
   });

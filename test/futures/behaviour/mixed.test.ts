@@ -17,6 +17,8 @@ describe.each(pairs)('%s', (_, kindA, kindB) => {
   it('wait FIRST_COMPLETED returns the quick task of one executor while the other is busy', async () => {
     const a = createA({ maxWorkers: 1 });
     const b = createB({ maxWorkers: 1 });
+    // Warm both (a cold worker or child can take longer to start than the slow task runs).
+    await Promise.all([submit(a, kindA.gcd(1, 1)), submit(b, kindB.gcd(1, 1))]);
     const slow = submit(a, kindA.sleep(300));
     const quick = submit(b, kindB.gcd(36, 24));
     const { done, notDone } = await wait([slow, quick], { returnWhen: FIRST_COMPLETED });
@@ -29,8 +31,10 @@ describe.each(pairs)('%s', (_, kindA, kindB) => {
   it('asCompleted yields the futures of both executors, each once, in completion order (repeated)', async () => {
     const a = createA({ maxWorkers: 2 });
     const b = createB({ maxWorkers: 2 });
+    // Warm every worker of both (cold starts under load can outlast the slow task).
+    await Promise.all([a, b].flatMap((e, i) => [0, 1].map(() => submit(e, (i ? kindB : kindA).sleep(50)))));
     for (let round = 0; round < 5; round++) {
-      const slow = submit(a, kindA.sleep(150));
+      const slow = submit(a, kindA.sleep(400));
       const fromA = Array.from({ length: 4 }, (_, i) => submit(a, kindA.gcd(6 * i, 9)));
       const fromB = Array.from({ length: 4 }, (_, i) => submit(b, kindB.gcd(10 * i, 4)));
       const all = [slow, ...fromA, ...fromB, fromB[0]!];
