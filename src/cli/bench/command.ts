@@ -1,0 +1,189 @@
+// `nogil bench`: opens the backends, builds the workloads, measures them in interleaved rounds,
+// prints the tables and the answer, writes the files asked for, and compares with an earlier
+// run. Ctrl-C aborts the run: every worker, child and Python process is stopped before exit.
+import { writeFileSync } from 'node:fs';
+import { coloursFor, SIGINT_EXIT, UsageError } from '../usage.js';
+import { answer } from './answer.js';
+import { baselineOf, createBackend } from './backends/index.js';
+import type { Backend, Cell, CellSettings } from './backends/types.js';
+import { describeMachine, machineLine } from './machine.js';
+import { BACKENDS, type BackendName, benchHelp, parseBenchOptions } from './options.js';
+import { progressBar } from './progress.js';
+import { chartsOf } from './report/charts.js';
+import { compareRuns, compareText, readOldReport } from './report/compare.js';
+import { reportHtml } from './report/html.js';
+import { reportMarkdown } from './report/markdown.js';
+import { type BenchReport, reportJson } from './report/report.js';
+import { svgDocument } from './report/svg.js';
+import { textReport } from './report/table.js';
+import { type CellResult, crossoverPoints, resultsOf } from './results.js';
+import { measure, runsOf } from './runner.js';
+import { crossoverWorkloads, fixedWorkloads, type Workload } from './workloads.js';
+
+/** Thrown into the run when SIGINT arrives. */
+class Interrupted extends Error {
+  override readonly name = 'Interrupted';
+}
+
+/** ns per loop iteration of bruteGcd(a, a + 1), best of 5, native if it loaded, else JS. */
+async function nsPerIteration(): Promise<number> {
+  const native = await import('../../native/index.js');
+  const js = native.js;
+  const kernel = native.nativeAvailable() ? native.bruteGcd : js.bruteGcd;
+  const a = 1_000_000;
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    kernel(a, a + 1);
+    best = Math.min(best, performance.now() - t);
+  }
+  return (best * 1e6) / a;
+}
+
+function writeOut(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (error) {
+    throw new Error(`cannot write ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** Runs `nogil bench` with `argv`; resolves to the exit status. */
+export async function benchCommand(argv: string[], version: string): Promise<number> {
+  const options = parseBenchOptions(argv);
+  if (options === null) {
+    console.log(benchHelp());
+    return 0;
+  }
+  // Read the comparison base first: a bad file must fail before minutes of measuring.
+  const old = options.compare === undefined ? undefined : readOldReport(options.compare);
+  const out = coloursFor(process.stdout);
+  const started = Date.now();
+
+  const controller = new AbortController();
+  const backends: Backend[] = [];
+  const killAll = () => {
+    for (const b of backends) b.kill();
+  };
+  const onSigint = () => {
+    if (controller.signal.aborted) {
+      // A second Ctrl-C: stop at once.
+      killAll();
+      process.exit(SIGINT_EXIT);
+    }
+    controller.abort(new Interrupted('interrupted'));
+  };
+  process.on('SIGINT', onSigint);
+
+  const notes: string[] = [];
+  const wanted = new Set<BackendName>(options.backends);
+  for (const name of options.backends) {
+    const base = baselineOf(name);
+    if (base) wanted.add(base);
+  }
+  if (!options.python && wanted.delete('python') && options.backends.includes('python')) {
+    notes.push('python: skipped (--no-python)');
+  }
+  const bar = await progressBar(process.stderr, coloursFor(process.stderr).isColorSupported);
+  let results: CellResult[] = [];
+  let pythonVersion: string | undefined;
+  try {
+    for (const name of BACKENDS.filter((b) => wanted.has(b))) {
+      const backend = createBackend(name);
+      backends.push(backend);
+      const why = await backend.open();
+      if (why !== null) {
+        backends.pop();
+        notes.push(`${name}: skipped (${why})`);
+        await backend.close();
+      }
+      controller.signal.throwIfAborted();
+    }
+    const python = backends.find((b) => b.name === 'python') as
+      | (Backend & { info(): { version: string; nsPerIteration: number } | undefined })
+      | undefined;
+    pythonVersion = python?.info()?.version;
+
+    const workloads: Workload[] = fixedWorkloads(options);
+    const maxWorkers = Math.max(...options.workers);
+    if (options.workloads.includes('crossover')) {
+      workloads.push(
+        ...crossoverWorkloads(
+          options.sizesUs,
+          options.crossoverBudgetMs,
+          maxWorkers,
+          await nsPerIteration(),
+          python?.info()?.nsPerIteration,
+        ),
+      );
+    }
+    const settings: CellSettings = options;
+    const cellsOf = (w: Workload): Cell[] =>
+      backends.flatMap((b) => b.cells(w, w.name === 'crossover' ? [maxWorkers] : options.workers, settings));
+    const plan = workloads.map((w) => [w, cellsOf(w)] as const);
+    console.log(
+      out.bold(`nogil bench ${version}`) +
+        out.dim(
+          ` on ${machineLine(describeMachine(pythonVersion))}; ${options.runs} run${options.runs === 1 ? '' : 's'} per cell` +
+            ` after ${options.warmup} warm-up${options.pythonRuns !== options.runs ? ` (Python: ${options.pythonRuns})` : ''}`,
+        ),
+    );
+    bar?.start(plan.reduce((s, [, cells]) => s + runsOf(cells), 0));
+    for (const [, cells] of plan) {
+      const measured = await measure(cells, { signal: controller.signal, ...(bar ? { progress: bar } : {}) });
+      results = results.concat(resultsOf(measured));
+    }
+    bar?.stop();
+  } catch (error) {
+    bar?.stop();
+    if (controller.signal.aborted) {
+      killAll();
+      await Promise.race([Promise.allSettled(backends.map((b) => b.close())), new Promise((r) => setTimeout(r, 3000))]);
+      console.error('nogil bench: interrupted; every worker, child process and Python process was stopped');
+      process.off('SIGINT', onSigint);
+      return SIGINT_EXIT;
+    }
+    killAll();
+    await Promise.allSettled(backends.map((b) => b.close()));
+    process.off('SIGINT', onSigint);
+    throw error;
+  }
+  await Promise.all(backends.map((b) => b.close()));
+  process.off('SIGINT', onSigint);
+
+  const report: BenchReport = {
+    nogil: version,
+    command: ['nogil', 'bench', ...argv].join(' '),
+    startedAt: new Date(started).toISOString(),
+    durationS: (Date.now() - started) / 1000,
+    machine: describeMachine(pythonVersion),
+    settings: {
+      workloads: options.workloads,
+      backends: backends.map((b) => b.name),
+      workers: options.workers,
+      runs: options.runs,
+      warmup: options.warmup,
+      pythonRuns: options.pythonRuns,
+      scale: options.scale,
+      sizesUs: options.workloads.includes('crossover') ? options.sizesUs : [],
+    },
+    results,
+    crossover: crossoverPoints(results),
+    notes,
+  };
+  const words = answer(report);
+  console.log(textReport(report, words, out).join('\n'));
+  if (options.json) writeOut(options.json, reportJson(report));
+  if (options.svg) writeOut(options.svg, svgDocument(chartsOf(report)));
+  if (options.html) writeOut(options.html, reportHtml(report, words));
+  if (options.markdown) writeOut(options.markdown, reportMarkdown(report, words));
+  if (old && options.compare) {
+    const changes = compareRuns(old.results, results);
+    console.log();
+    console.log(compareText(changes, options.compare, report, out).join('\n'));
+    if (changes.some((c) => c.verdict === 'slower')) return 1;
+  }
+  return 0;
+}
+
+export { UsageError };
