@@ -32,7 +32,11 @@ export function parseOptions<O extends Record<string, OptionSpec>>(
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as OptionValues<O>;
   } catch (error) {
-    const message = (error as Error).message.split('\n')[0]?.replace(/\.? To specify .*$/, '') ?? String(error);
+    const message =
+      (error as Error).message
+        .split('\n')[0]
+        ?.replace(/\.? To specify .*$/, '')
+        .replace(/\.$/, '') ?? String(error);
     throw new UsageError(`${message} (see nogil ${command} --help)`);
   }
 }

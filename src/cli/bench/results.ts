@@ -26,6 +26,8 @@ export interface CellResult {
   readonly speedupError: number;
   readonly meanMs: number;
   readonly stddevMs: number;
+  /** Median absolute deviation of the runs (the spread the ± figures use). */
+  readonly madMs: number;
   readonly timesMs: readonly number[];
   readonly tasks: number;
   /** Crossover only: serial µs per task. */
@@ -68,10 +70,7 @@ export function resultsOf(measured: readonly Measured[]): CellResult[] {
             cell.workers,
           )
         : own.min;
-    const r = ratio(
-      { medianMs: baseStats.median, meanMs: baseStats.mean, stddevMs: baseStats.stddev },
-      { medianMs: own.median, meanMs: own.mean, stddevMs: own.stddev },
-    );
+    const r = ratio({ medianMs: baseStats.median, madMs: baseStats.mad }, { medianMs: own.median, madMs: own.mad });
     out.push({
       workload: cell.workload.name,
       backend: cell.backend,
@@ -87,6 +86,7 @@ export function resultsOf(measured: readonly Measured[]): CellResult[] {
       speedupError: base === m ? 0 : r.error,
       meanMs: own.mean,
       stddevMs: own.stddev,
+      madMs: own.mad,
       timesMs: m.timesMs,
       tasks: cell.workload.args.length,
       ...(cell.workload.taskUs === undefined ? {} : { taskUs: cell.workload.taskUs }),

@@ -11,7 +11,8 @@ import { fmtMs, layout } from './format.js';
 import type { BenchReport } from './report.js';
 
 /** The fields of a cell that a comparison needs (what any earlier --json run has). */
-type OldCell = Pick<CellResult, 'workload' | 'backend' | 'workers' | 'medianMs' | 'minMs' | 'maxMs'> & {
+type OldCell = Pick<CellResult, 'backend' | 'workers' | 'medianMs' | 'minMs' | 'maxMs'> & {
+  workload: string;
   key?: string;
   taskUs?: number;
 };

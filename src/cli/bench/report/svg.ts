@@ -56,7 +56,8 @@ export function chartSvg(spec: ChartSpec, place?: { x: number; y: number }): str
   const tx = (x: number) => (spec.xLog ? Math.log10(x) : x);
   const x0 = tx(Math.min(...xs));
   const x1 = tx(Math.max(...xs));
-  const sx = (x: number) => m.left + (x1 === x0 ? pw / 2 : ((tx(x) - x0) / (x1 - x0)) * pw);
+  // 4% padding on both sides, so that points on the first and last tick clear the axes.
+  const sx = (x: number) => m.left + (x1 === x0 ? pw / 2 : pw * (0.04 + (0.92 * (tx(x) - x0)) / (x1 - x0)));
   const ys = [...spec.series.flatMap((s) => s.points.map((p) => p[1])), ...(spec.refLines ?? []).map((r) => r.y)];
   const yTicks = niceTicks(Math.max(1, ...ys.filter(Number.isFinite)) * 1.05);
   const yMax = yTicks[yTicks.length - 1] as number;
