@@ -2,7 +2,6 @@
 // and the platform; or why it did not load.
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { binding, nativeAvailable, nativeLoadError, nativeLoadInfo } from '../native/binding.js';
 import { parseOptions } from './usage.js';
 
@@ -15,17 +14,6 @@ Which native binary nogil loaded, from where, and the platform (or why it did no
 Options:
   --json      print it as JSON
   -h, --help  show this help`;
-
-/** The file a load label refers to (binding.ts tries NOGIL_NATIVE_PATH, the platform package, the local build). */
-function loadedFile(from: string, platform: string): string | undefined {
-  if (from.startsWith('NOGIL_NATIVE_PATH=')) return from.slice('NOGIL_NATIVE_PATH='.length);
-  if (from === 'local build') return fileURLToPath(new URL(`../../build/nogil.${platform}.node`, import.meta.url));
-  try {
-    return createRequire(fileURLToPath(new URL('../native/binding.js', import.meta.url))).resolve(from);
-  } catch {
-    return undefined;
-  }
-}
 
 /** The native addon's status, as data. */
 export function status(): Record<string, unknown> {
@@ -42,7 +30,7 @@ export function status(): Record<string, unknown> {
   return {
     ...base,
     loadedFrom: info.from,
-    binary: loadedFile(info.from, info.platform),
+    loadedPath: info.path,
     loadMs: Math.round(info.loadMs * 100) / 100,
     napiVersion: native.napiVersion,
     addonVersion: native.version,
@@ -55,9 +43,8 @@ export function printStatus(): void {
   const s = status();
   if (s.nativeAvailable) {
     console.log(
-      `native addon: loaded from ${s.loadedFrom} in ${s.loadMs} ms (N-API ${s.napiVersion}, ${s.platform}, ${s.cores} cores)`,
+      `native addon: loaded from ${s.loadedFrom} (${s.loadedPath}) in ${s.loadMs} ms (N-API ${s.napiVersion}, ${s.platform}, ${s.cores} cores)${s.debugBuild ? ', a debug build' : ''}`,
     );
-    if (s.binary) console.log(`binary: ${s.binary}${s.debugBuild ? ' (debug build)' : ''}`);
   } else {
     console.log(`native addon: NOT available\n${s.nativeLoadError}`);
   }

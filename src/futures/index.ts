@@ -25,8 +25,8 @@ export {
   asCompleted,
   FIRST_COMPLETED,
   FIRST_EXCEPTION,
-  type ReturnWhen,
   type FutureWaitOptions,
+  type ReturnWhen,
   type WaitResult,
   wait,
 } from './wait.js';
