@@ -77,7 +77,9 @@ describe('nogil bench --quick (tiny sizes)', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const out = run.stdout;
-    expect(out).toMatch(/^nogil bench \d+\.\d+\.\d+ on .+, \d+ cores?, Node v/);
+    expect(out).toMatch(
+      /^nogil bench \d+\.\d+\.\d+ on .+, \d+ cores?, Node v.+\n3 runs \(Python: 1\) per cell after 1 warm-up; /,
+    );
     expect(out).toContain('gcd, 12 balanced bruteGcd pairs (scale 0.01)');
     expect(out).toMatch(/backend\s+workers\s+median ms\s+min … max ms\s+speedup\s+efficiency\s+bound ms\s+runs/);
     for (const b of [
@@ -93,9 +95,14 @@ describe('nogil bench --quick (tiny sizes)', () => {
     expect(out).toMatch(/crossover: speedup over serial by task size/);
     expect(out).toMatch(/backend\s+workers\s+1 µs\s+64 µs\s+pays off from/);
     expect(out).toMatch(/\nAnswer\n {2}gcd, 12 balanced bruteGcd pairs \(scale 0\.01\): /);
-    expect(out).toMatch(/(ran|took) \d+\.\d\d ± \d+\.\d\d times (faster than|as long as) /);
-    expect(out).toMatch(/Python: serial [\d.]+ ms, ThreadPoolExecutor\(\d\) .+ProcessPoolExecutor\(\d\) /);
-    expect(out).toMatch(/From which task size parallelism pays off \(2 workers, serial work per task\): /);
+    // The answer's paragraphs are wrapped at 100 columns: read them as one text.
+    const words = (out.split('\nAnswer\n')[1] ?? '').replace(/\n {2}/g, ' ');
+    expect(words).toMatch(/(ran|took) \d+\.\d\d ± \d+\.\d\d times (faster than|as long as) /);
+    expect(words).toMatch(/Python: serial [\d.,]+ ms, ThreadPoolExecutor\(\d\) .+ProcessPoolExecutor\(\d\) /);
+    expect(words).toMatch(/From which task size parallelism pays off \(2 workers, serial work per task\): /);
+    for (const line of out.split('\n')) {
+      if (!line.startsWith('  backend') && !/^ {2}\S+\s+\d+\s/.test(line)) expect(line.length).toBeLessThanOrEqual(100);
+    }
     // No colour when stdout is not a terminal.
     expect(out).not.toContain('\u001b[');
   });

@@ -49,7 +49,12 @@ function workloadAnswer(cells: readonly CellResult[], all: readonly CellResult[]
   const winner = fastest(node) ?? first;
   const out: string[] = [];
   const baseline = cells.find((c) => c.backend === winner.baseline && c.serial);
-  if (winner.serial) {
+  if (!winner.serial && !beatsSerial(winner, all)) {
+    out.push(
+      `${first.workload}, ${first.title}: no backend beat serial beyond the noise; the fastest, ${label(winner)}, ` +
+        `${baseline ? versus(winner, baseline) : `reached ${winner.speedup.toFixed(2)}x serial`}.`,
+    );
+  } else if (winner.serial) {
     const bestParallel = fastest(node.filter((c) => !c.serial));
     out.push(
       `${first.workload}, ${first.title}: no parallel backend paid off; ${winner.backend} was fastest at ` +

@@ -121,12 +121,13 @@ export async function benchCommand(argv: string[], version: string): Promise<num
     const cellsOf = (w: Workload): Cell[] =>
       backends.flatMap((b) => b.cells(w, w.name === 'crossover' ? [maxWorkers] : options.workers, settings));
     const plan = workloads.map((w) => [w, cellsOf(w)] as const);
+    console.log(out.bold(`nogil bench ${version}`) + out.dim(` on ${machineLine(describeMachine(pythonVersion))}`));
+    const pythonRuns = options.pythonRuns === options.runs ? '' : ` (Python: ${options.pythonRuns})`;
     console.log(
-      out.bold(`nogil bench ${version}`) +
-        out.dim(
-          ` on ${machineLine(describeMachine(pythonVersion))}; ${options.runs} run${options.runs === 1 ? '' : 's'} per cell` +
-            ` after ${options.warmup} warm-up${options.pythonRuns !== options.runs ? ` (Python: ${options.pythonRuns})` : ''}`,
-        ),
+      out.dim(
+        `${options.runs} run${options.runs === 1 ? '' : 's'}${pythonRuns} per cell after ${options.warmup} warm-up; ` +
+          'contenders alternate round by round',
+      ),
     );
     bar?.start(plan.reduce((s, [, cells]) => s + runsOf(cells), 0));
     for (const [, cells] of plan) {
@@ -172,7 +173,8 @@ export async function benchCommand(argv: string[], version: string): Promise<num
     notes,
   };
   const words = answer(report);
-  console.log(textReport(report, words, out).join('\n'));
+  const width = process.stdout.isTTY ? Math.max(60, Math.min(process.stdout.columns ?? 100, 120)) : 100;
+  console.log(textReport(report, words, out, width).join('\n'));
   if (options.json) writeOut(options.json, reportJson(report));
   if (options.svg) writeOut(options.svg, svgDocument(chartsOf(report)));
   if (options.html) writeOut(options.html, reportHtml(report, words));

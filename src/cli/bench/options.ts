@@ -38,6 +38,8 @@ export interface BenchOptions {
   /** Runs of each Python cell (CPython is slow at these loops: --quick gives it one run). */
   readonly pythonRuns: number;
   readonly pythonWarmup: number;
+  /** --quick: Python's serial run also gives the per-task times (no separate, slow pass). */
+  readonly pythonTimeEach: boolean;
   readonly scale: number;
   readonly sizesUs: readonly number[];
   /** Serial ms of work per crossover size (the task count follows from it). */
@@ -183,6 +185,7 @@ export function parseBenchOptions(argv: string[], p = availableParallelism()): B
     warmup: 1,
     pythonRuns: quick && v.runs === undefined ? 1 : runs,
     pythonWarmup: quick ? 0 : 1,
+    pythonTimeEach: quick,
     scale,
     sizesUs,
     crossoverBudgetMs: (quick ? 20 : 80) * scale,

@@ -40,6 +40,11 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefine
   });
 }
 
+/** Element-wise minimum of per-task times. */
+function bestOf(a: readonly number[] | undefined, b: readonly number[]): number[] {
+  return a === undefined ? [...b] : b.map((x, i) => Math.min(x, a[i] ?? x));
+}
+
 /** The total runs (warm-ups included) of `cells`. */
 export function runsOf(cells: readonly Cell[]): number {
   return cells.reduce((s, c) => s + c.warmup + c.runs, 0);
@@ -63,7 +68,8 @@ export async function measure(
       const cell = cells[(k + round) % cells.length] as Cell;
       if (round >= cell.warmup + cell.runs) continue;
       signal?.throwIfAborted();
-      const { ms, checksum } = await raceAbort(cell.run(), signal);
+      const { ms, checksum, perTaskMs } = await raceAbort(cell.run(), signal);
+      if (perTaskMs) perTask.set(cell, bestOf(perTask.get(cell), perTaskMs));
       const name = `${cell.backend} (${cell.workers} worker${cell.workers === 1 ? '' : 's'})`;
       if (expected === undefined) expected = { checksum, by: name };
       else if (checksum !== expected.checksum) {

@@ -101,10 +101,15 @@ export function pythonBackend(): Backend & { info(): PythonInfo | undefined } {
     runs: s.pythonRuns,
     warmup: s.pythonWarmup,
     async run(): Promise<RunResult> {
-      const reply = await (await load(workload)).request({ op: 'run', key: workload.key, mode, workers });
-      return { ms: reply.ms as number, checksum: reply.checksum as number };
+      const timeEach = mode === 'serial' && s.pythonTimeEach;
+      const reply = await (await load(workload)).request({ op: 'run', key: workload.key, mode, workers, timeEach });
+      return {
+        ms: reply.ms as number,
+        checksum: reply.checksum as number,
+        ...(timeEach ? { perTaskMs: reply.perTaskMs as number[] } : {}),
+      };
     },
-    ...(mode === 'serial'
+    ...(mode === 'serial' && !s.pythonTimeEach
       ? {
           async perTaskMs() {
             const reply = await (await load(workload)).request({ op: 'pertask', key: workload.key });

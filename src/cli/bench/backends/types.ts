@@ -17,6 +17,8 @@ export const BASELINE: Readonly<Record<Language, string>> = {
 export interface RunResult {
   readonly ms: number;
   readonly checksum: number;
+  /** Serial cells without a separate per-task pass: each task's time in this run. */
+  readonly perTaskMs?: readonly number[];
 }
 
 /** One contender: a backend at a worker count on a workload. */
@@ -44,6 +46,8 @@ export interface CellSettings {
   readonly warmup: number;
   readonly pythonRuns: number;
   readonly pythonWarmup: number;
+  /** Python's serial cell times each task within its runs instead of a separate pass (--quick). */
+  readonly pythonTimeEach: boolean;
 }
 
 /** A backend: opened once per `nogil bench`, its pools shared by all the workloads. */

@@ -57,3 +57,19 @@ export function byKey(results: readonly CellResult[]): Array<[key: string, cells
   }
   return [...map];
 }
+
+/** Wraps `text` at `width` columns, each line after the first indented by `indent`. */
+export function wrap(text: string, width: number, indent = ''): string[] {
+  const lead = /^\s*/.exec(text)?.[0] ?? '';
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.trim().split(/ +/)) {
+    if (line === '') line = (lines.length === 0 ? lead : indent) + word;
+    else if (visibleLength(line) + 1 + visibleLength(word) > width) {
+      lines.push(line);
+      line = indent + word;
+    } else line = `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}

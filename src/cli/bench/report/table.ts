@@ -4,7 +4,7 @@ import type { Colours } from '../../usage.js';
 import { BACKENDS } from '../options.js';
 import { beatsSerial, type CellResult } from '../results.js';
 import { formatUs } from '../workloads.js';
-import { byKey, fmtMs, fmtPct, fmtX, layout, ordered } from './format.js';
+import { byKey, fmtMs, fmtPct, fmtX, layout, ordered, wrap } from './format.js';
 import type { BenchReport } from './report.js';
 
 /** The table of one workload instance. */
@@ -53,8 +53,8 @@ export function crossoverTable(report: BenchReport, c: Colours): string[] {
   );
 }
 
-/** Everything printed on stdout after the runs, as lines. */
-export function textReport(report: BenchReport, answer: readonly string[], c: Colours): string[] {
+/** Everything printed on stdout after the runs, as lines (prose wrapped at `width` columns). */
+export function textReport(report: BenchReport, answer: readonly string[], c: Colours, width = 100): string[] {
   const out: string[] = [];
   for (const [key, cells] of byKey(report.results)) {
     if (key.startsWith('crossover@')) continue;
@@ -70,17 +70,15 @@ export function textReport(report: BenchReport, answer: readonly string[], c: Co
     if (budget) out.push(c.dim(`  (bruteGcd tasks; ${budget.runs} runs per cell; sizes measured on this machine)`));
     out.push('');
   }
-  out.push(
-    c.dim(
-      'speedup: serial median / median, over the serial run of the same kernel language (serial-js for ' +
-        'threads, processes, piscina, fork; serial-native for native; python-serial for Python); ' +
-        'efficiency: makespan bound / median, the bound being the fastest any schedule of these tasks ' +
-        'on that many workers could be.',
-    ),
-  );
+  const legend =
+    'speedup: serial median / median, over the serial run of the same kernel language (serial-js for ' +
+    'threads, processes, piscina, fork; serial-native for native; python-serial for Python); ' +
+    'efficiency: makespan bound / median, the bound being the fastest any schedule of these tasks ' +
+    'on that many workers could be.';
+  for (const line of wrap(legend, width)) out.push(c.dim(line));
   out.push('');
   out.push(c.bold('Answer'));
-  for (const line of answer) out.push(`  ${line}`);
-  for (const note of report.notes) out.push(c.yellow(`note: ${note}`));
+  for (const paragraph of answer) out.push(...wrap(`  ${paragraph}`, width, '  '));
+  for (const note of report.notes) for (const line of wrap(`note: ${note}`, width, '  ')) out.push(c.yellow(line));
   return out;
 }
