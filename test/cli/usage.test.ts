@@ -30,6 +30,18 @@ describe('nogil usage', () => {
     expect(status.stdout).toContain('--json');
   });
 
+  it('skips Python with a note when python3 is absent, or with --no-python', () => {
+    const args = ['bench', '--workload', 'tiny', '--backends', 'serial-js,python', '--runs', '1'];
+    const absent = nogil(args, { NOGIL_PYTHON: '/nonexistent/python3' });
+    expect(absent.status).toBe(0);
+    expect(absent.stdout).toContain('note: python: skipped (/nonexistent/python3 is not on PATH)');
+    expect(absent.stdout).toMatch(/^ {2}serial-js\s+1\s/m);
+    const off = nogil([...args, '--no-python']);
+    expect(off.status).toBe(0);
+    expect(off.stdout).toContain('note: python: skipped (--no-python)');
+    expect(off.stdout).not.toMatch(/^ {2}python-/m);
+  });
+
   it.each([
     [['bench', '--frobnicate'], /^nogil: Unknown option '--frobnicate' \(see nogil bench --help\)$/],
     [['bench', '--runs', '0'], /^nogil: --runs must be between 1 and 1000 \(got 0\)$/],
