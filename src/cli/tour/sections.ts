@@ -1,6 +1,6 @@
-// The tour: the tutorial's five sections (../shared/seed/README.md) and the examples/ that
-// replay each, in the notebook's order. Section 5's futures examples are found at run time
-// (every examples/futures/*.mjs), so new ones join the tour without a change here.
+// The tour: the tutorial's five sections (its README lists them) and the examples/ that replay
+// each, in the notebook's order. (examples/futures/gcd.mjs is the shared module of the gcd
+// examples, not an example: it prints nothing.)
 
 /** One section of the tutorial. */
 export interface Section {
@@ -12,8 +12,6 @@ export interface Section {
   readonly examples: readonly string[];
   /** Whether the tutorial's own Python runs at the end of the section. */
   readonly python?: boolean;
-  /** A folder whose *.mjs files run after `examples`. */
-  readonly more?: string;
 }
 
 /** The sections, in order. */
@@ -35,7 +33,11 @@ export const SECTIONS: readonly Section[] = [
     title: 'threads for blocking I/O (and, in nogil, for CPU work)',
     intro:
       "In Python the GIL lets threads overlap only blocking calls; nogil's threads are worker_threads on real cores.",
-    examples: ['examples/threading/factorize.mjs', 'examples/threading/blocking-io.mjs'],
+    examples: [
+      'examples/threading/factorize.mjs',
+      'examples/futures/factorize-thread-pool.mjs',
+      'examples/threading/blocking-io.mjs',
+    ],
   },
   {
     n: 3,
@@ -54,8 +56,13 @@ export const SECTIONS: readonly Section[] = [
     n: 5,
     title: 'concurrent.futures: the brute-force gcd of 12 pairs',
     intro: 'Serial, then on a thread pool (no gain in Python: the GIL), then on a process pool.',
-    examples: ['examples/native/gcd-pool.mjs'],
-    more: 'examples/futures',
+    examples: [
+      'examples/futures/gcd-serial.mjs',
+      'examples/futures/gcd-thread-pool.mjs',
+      'examples/futures/gcd-process-pool.mjs',
+      'examples/futures/gcd-native-pool.mjs',
+      'examples/native/gcd-pool.mjs',
+    ],
     python: true,
   },
 ];

@@ -1,5 +1,6 @@
 // The one line after each example: what its live output shows, computed from that output
 // (and, where a comparison needs it, from a serial run measured here). Never canned figures.
+import { availableParallelism } from 'node:os';
 import * as js from '../../native/js.js';
 
 /** What an example printed, and how long it took. */
@@ -38,7 +39,27 @@ function counterRace(r: Ran, where: string): string {
   return `${first}; ${second}.`;
 }
 
-type Summary = (r: Ran) => string;
+/** Earlier examples' runs, by path. */
+type Before = ReadonlyMap<string, Ran>;
+type Summary = (r: Ran, before: Before) => string;
+
+/** The seconds an example's `Time was X s` line reports. */
+const timeWas = (r: Ran | undefined) => num(r && find(r.lines, /^Time was ([\d.]+) s/)?.[1]);
+
+/** "1.62 times faster than the serial run above (0.494 s -> 0.305 s)", from two runs' times. */
+function versusSerial(seconds: number, before: Before): string {
+  const serial = timeWas(before.get('examples/futures/gcd-serial.mjs'));
+  if (!Number.isFinite(serial) || !Number.isFinite(seconds)) return `in ${secs(seconds)}`;
+  const x = serial / seconds;
+  const how = x >= 1 ? `${x.toFixed(2)} times faster than` : `${(1 / x).toFixed(2)} times slower than`;
+  return `${how} the serial loop above (${secs(serial)} -> ${secs(seconds)})`;
+}
+
+/** The pool size of a futures example: its constructor's maxWorkers, else one per core. */
+function gcdPool(name: string, workers: string, cores: string): Summary {
+  return (r, before) =>
+    `${name}(${workers || cores}) ran the 12 pairs ${versusSerial(timeWas(r), before)}; results ${find(r.lines, /^\[(.*)\]$/)?.[1]}.`;
+}
 
 /** The summaries by example path. */
 export const SUMMARIES: Readonly<Record<string, Summary>> = {
@@ -78,6 +99,19 @@ export const SUMMARIES: Readonly<Record<string, Summary>> = {
         : `slower than the same loop serially here (${secs(serial)}): for work this small, starting ${threads} worker threads costs more than it saves`;
     return `${threads} numbers factorized on ${threads} worker threads in ${secs(t)}, ${verdict}.`;
   },
+  'examples/futures/factorize-thread-pool.mjs': (r, before) => {
+    const t = num(find(r.lines, /^Time consuming([\d.]+)/)?.[1]);
+    const threads = num(
+      find(before.get('examples/threading/factorize.mjs')?.lines ?? [], /^Time consuming([\d.]+)/)?.[1],
+    );
+    const same = Number.isFinite(threads) ? `; with one Thread per number above it took ${secs(threads)}` : '';
+    return `the same 8 numbers on a ThreadPoolExecutor(8): factors in input order, in ${secs(t)}${same}.`;
+  },
+  'examples/futures/gcd-serial.mjs': (r) =>
+    `the 12 pairs one after the other on the main thread: ${secs(timeWas(r))} (the baseline of the pools below).`,
+  'examples/futures/gcd-thread-pool.mjs': gcdPool('ThreadPoolExecutor', '2', ''),
+  'examples/futures/gcd-process-pool.mjs': gcdPool('ProcessPoolExecutor', '', String(availableParallelism())),
+  'examples/futures/gcd-native-pool.mjs': gcdPool('NativePoolExecutor', '', String(availableParallelism())),
   'examples/threading/blocking-io.mjs': (r) => {
     const t = num(find(r.lines, /^Time consuming([\d.]+)/)?.[1]);
     return t < 0.4
@@ -106,8 +140,8 @@ export const SUMMARIES: Readonly<Record<string, Summary>> = {
   },
 };
 
-/** The tutorial's Python (section 5): what its serial, thread-pool and process-pool runs took. */
-export function pythonSummary(r: Ran): string {
+/** The tutorial's Python (section 5): its serial, thread-pool and process-pool times, against nogil's pools above. */
+export function pythonSummary(r: Ran, before: Before = new Map()): string {
   const serial = num(find(r.lines, /^Python serial: took ([\d.]+)/)?.[1]);
   const threads = find(r.lines, /^Python ThreadPoolExecutor\(max_workers=(\d+)\): took ([\d.]+)/);
   const processes = find(r.lines, /^Python ProcessPoolExecutor\(max_workers=(\d+)\): took ([\d.]+)/);
@@ -118,7 +152,20 @@ export function pythonSummary(r: Ran): string {
     gain(t) < 1.1
       ? `did not speed it up (${gain(t).toFixed(2)}x: the GIL runs one thread at a time)`
       : `sped it up ${gain(t).toFixed(2)}x`;
-  return `Python's ThreadPoolExecutor(${threads?.[1]}) ${threadWords}; its ProcessPoolExecutor(${processes?.[1]}) ran ${gain(p).toFixed(2)}x faster than serial (${secs(serial)} -> ${secs(p)}).`;
+  let text = `Python's ThreadPoolExecutor(${threads?.[1]}) ${threadWords}; its ProcessPoolExecutor(${processes?.[1]}) ran ${gain(p).toFixed(2)}x faster than serial (${secs(serial)} -> ${secs(p)}).`;
+  const jsSerial = timeWas(before.get('examples/futures/gcd-serial.mjs'));
+  const nogil = (
+    [
+      ['ThreadPoolExecutor', 'examples/futures/gcd-thread-pool.mjs'],
+      ['NativePoolExecutor', 'examples/futures/gcd-native-pool.mjs'],
+    ] as const
+  )
+    .map(([name, file]) => [name, jsSerial / timeWas(before.get(file))] as const)
+    .filter(([, x]) => Number.isFinite(x));
+  if (nogil.length > 0) {
+    text += ` nogil's ${nogil.map(([name, x]) => `${name} ${x.toFixed(2)}x`).join(' and ')} (over the JS serial loop above).`;
+  }
+  return text;
 }
 
 /** A summary for an example without its own (a new futures example): how it ended. */
