@@ -44,6 +44,13 @@ async function main(argv: string[]): Promise<number> {
   );
 }
 
+// `nogil bench | head`: a reader that went away is not an error (the signal handlers and the
+// children's own exit-on-EOF still stop everything a run started).
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {

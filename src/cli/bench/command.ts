@@ -20,10 +20,16 @@ import { type CellResult, crossoverPoints, resultsOf } from './results.js';
 import { measure, runsOf } from './runner.js';
 import { crossoverWorkloads, fixedWorkloads, type Workload } from './workloads.js';
 
-/** Thrown into the run when SIGINT arrives. */
+/** Thrown into the run when SIGINT (or SIGTERM) arrives. */
 class Interrupted extends Error {
   override readonly name = 'Interrupted';
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
+    super(`interrupted by ${signal}`);
+  }
 }
+
+/** The exit status after a signal: 128 + its number, as a shell reports it. */
+const exitFor = (signal: 'SIGINT' | 'SIGTERM') => (signal === 'SIGINT' ? SIGINT_EXIT : 128 + 15);
 
 /** ns per loop iteration of bruteGcd(a, a + 1), best of 5, native if it loaded, else JS. */
 async function nsPerIteration(): Promise<number> {
@@ -65,15 +71,22 @@ export async function benchCommand(argv: string[], version: string): Promise<num
   const killAll = () => {
     for (const b of backends) b.kill();
   };
-  const onSigint = () => {
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
     if (controller.signal.aborted) {
       // A second Ctrl-C: stop at once.
       killAll();
-      process.exit(SIGINT_EXIT);
+      process.exit(exitFor(signal));
     }
-    controller.abort(new Interrupted('interrupted'));
+    controller.abort(new Interrupted(signal));
   };
+  const onSigint = () => onSignal('SIGINT');
+  const onSigterm = () => onSignal('SIGTERM');
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  const unlisten = () => {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+  };
 
   const notes: string[] = [];
   const wanted = new Set<BackendName>(options.backends);
@@ -141,16 +154,16 @@ export async function benchCommand(argv: string[], version: string): Promise<num
       killAll();
       await Promise.race([Promise.allSettled(backends.map((b) => b.close())), new Promise((r) => setTimeout(r, 3000))]);
       console.error('nogil bench: interrupted; every worker, child process and Python process was stopped');
-      process.off('SIGINT', onSigint);
-      return SIGINT_EXIT;
+      unlisten();
+      return exitFor((controller.signal.reason as Interrupted).signal);
     }
     killAll();
     await Promise.allSettled(backends.map((b) => b.close()));
-    process.off('SIGINT', onSigint);
+    unlisten();
     throw error;
   }
   await Promise.all(backends.map((b) => b.close()));
-  process.off('SIGINT', onSigint);
+  unlisten();
 
   const report: BenchReport = {
     nogil: version,
