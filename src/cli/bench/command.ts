@@ -2,6 +2,7 @@
 // prints the tables and the answer, writes the files asked for, and compares with an earlier
 // run. Ctrl-C aborts the run: every worker, child and Python process is stopped before exit.
 import { writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { coloursFor, SIGINT_EXIT, UsageError } from '../usage.js';
 import { answer } from './answer.js';
 import { baselineOf, createBackend } from './backends/index.js';
@@ -65,6 +66,7 @@ export async function benchCommand(argv: string[], version: string): Promise<num
   const old = options.compare === undefined ? undefined : readOldReport(options.compare);
   const out = coloursFor(process.stdout);
   const started = Date.now();
+  const loadAtStart = loadavg()[0] ?? 0;
 
   const controller = new AbortController();
   const backends: Backend[] = [];
@@ -139,7 +141,7 @@ export async function benchCommand(argv: string[], version: string): Promise<num
     console.log(
       out.dim(
         `${options.runs} run${options.runs === 1 ? '' : 's'}${pythonRuns} per cell after ${options.warmup} warm-up; ` +
-          'contenders alternate round by round',
+          `contenders alternate round by round; load average ${loadAtStart.toFixed(2)}`,
       ),
     );
     bar?.start(plan.reduce((s, [, cells]) => s + runsOf(cells), 0));
@@ -165,12 +167,19 @@ export async function benchCommand(argv: string[], version: string): Promise<num
   await Promise.all(backends.map((b) => b.close()));
   unlisten();
 
+  const cores = availableParallelism();
+  if (loadAtStart > cores) {
+    notes.push(
+      `the load average was ${loadAtStart.toFixed(1)} on ${cores} cores when the run started: other processes ` +
+        'competed for the CPUs, so the speedups understate what these backends do on an idle machine',
+    );
+  }
   const report: BenchReport = {
     nogil: version,
     command: ['nogil', 'bench', ...argv].join(' '),
     startedAt: new Date(started).toISOString(),
     durationS: (Date.now() - started) / 1000,
-    machine: describeMachine(pythonVersion),
+    machine: describeMachine(pythonVersion, loadAtStart),
     settings: {
       workloads: options.workloads,
       backends: backends.map((b) => b.name),

@@ -1,6 +1,6 @@
 // The machine a run was measured on (API.md item 24: cpu, cores, node, rust?, python?).
 import { spawnSync } from 'node:child_process';
-import { availableParallelism, cpus, platform, release, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
 
 /** The machine block of the JSON. */
 export interface Machine {
@@ -11,6 +11,8 @@ export interface Machine {
   readonly python?: string;
   readonly os: string;
   readonly memoryGiB: number;
+  /** The 1-minute load average when the run started: above `cores`, others competed for the CPUs. */
+  readonly loadAverage: number;
 }
 
 /** `rustc --version` when a Rust toolchain is on PATH (it built the addon in a checkout). */
@@ -20,7 +22,7 @@ function rustVersion(): string | undefined {
 }
 
 /** Describes this machine; `python` is the version the python backend reported. */
-export function describeMachine(python: string | undefined): Machine {
+export function describeMachine(python: string | undefined, load = loadavg()[0] ?? 0): Machine {
   const rust = rustVersion();
   return {
     cpu: cpus()[0]?.model.trim() ?? 'unknown cpu',
@@ -30,6 +32,7 @@ export function describeMachine(python: string | undefined): Machine {
     ...(python ? { python } : {}),
     os: `${platform()} ${release()}`,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
+    loadAverage: Math.round(load * 100) / 100,
   };
 }
 

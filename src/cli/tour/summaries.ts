@@ -58,7 +58,7 @@ function versusSerial(seconds: number, before: Before): string {
 /** The pool size of a futures example: its constructor's maxWorkers, else one per core. */
 function gcdPool(name: string, workers: string, cores: string): Summary {
   return (r, before) =>
-    `${name}(${workers || cores}) ran the 12 pairs ${versusSerial(timeWas(r), before)}; results ${find(r.lines, /^\[(.*)\]$/)?.[1]}.`;
+    `${name}(${workers || cores}) ran the 12 pairs ${versusSerial(timeWas(r), before)}, its start-up included (the notebook times it so); results ${find(r.lines, /^\[(.*)\]$/)?.[1]}.`;
 }
 
 /** The summaries by example path. */

@@ -12,8 +12,9 @@ import type { Backend } from './types.js';
 interface ExecutorLike {
   map(fn: unknown, items: Iterable<unknown>): AsyncIterable<unknown>;
   shutdown(options?: { wait?: boolean; cancelFutures?: boolean }): Promise<void>;
-  killWorkers?(): void;
-  terminateWorkers?(): void;
+  /** Thread and process pools: stop every worker now (may return a Promise). */
+  killWorkers?(): unknown;
+  terminateWorkers?(): unknown;
 }
 type ExecutorClass = new (options: { maxWorkers: number }) => ExecutorLike;
 
@@ -58,9 +59,13 @@ function executorBackend(
     runAll: (executor, workload) => collect(executor.map(fnOf(workload), workload.args)),
     close: (executor) => executor.shutdown({ wait: true, cancelFutures: true }),
     kill(executor) {
-      if (executor.killWorkers) executor.killWorkers();
-      else if (executor.terminateWorkers) executor.terminateWorkers();
-      else void executor.shutdown({ wait: false, cancelFutures: true }).catch(() => {});
+      // Running futures fail with Broken* here: nobody waits for them any more.
+      const stopped = executor.killWorkers
+        ? executor.killWorkers()
+        : executor.terminateWorkers
+          ? executor.terminateWorkers()
+          : executor.shutdown({ wait: false, cancelFutures: true });
+      void Promise.resolve(stopped).catch(() => {});
     },
   };
   return pooledBackend(driver, checksumOf);
