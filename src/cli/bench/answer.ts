@@ -70,7 +70,8 @@ function workloadAnswer(cells: readonly CellResult[], all: readonly CellResult[]
     const runnerUp = fastest(node.filter((c) => c.family !== winner.family && !c.serial));
     if (runnerUp) {
       const r = ratio(runnerUp, winner);
-      const tie = r.value - r.error <= 1 || !beatsSerial(winner, all);
+      // A tie: within the propagated spread, or under 3% apart (one-run cells have no spread).
+      const tie = r.value - r.error <= 1 || r.value < 1.03 || !beatsSerial(winner, all);
       out.push(
         tie
           ? `The next best, ${label(runnerUp)}, was as fast within the noise (${r.value.toFixed(2)} ± ${r.error.toFixed(2)}).`
