@@ -30,12 +30,26 @@ function seriesOf(cells: readonly CellResult[], x: (c: CellResult) => number): S
   }));
 }
 
+/** The best speedup the makespan bound allows at each worker count (JS tasks' times). */
+function idealCurve(cells: readonly CellResult[]): { label: string; points: Array<[number, number]> } | undefined {
+  const serial = cells.find((c) => c.backend === 'serial-js');
+  if (!serial) return undefined;
+  const workers = [...new Set(cells.map((c) => c.workers))].sort((a, b) => a - b);
+  const points: Array<[number, number]> = [];
+  for (const n of workers) {
+    const cell = n === 1 ? serial : cells.find((c) => c.baseline === 'serial-js' && c.workers === n);
+    if (cell) points.push([n, serial.boundMs / cell.boundMs]);
+  }
+  return points.length > 1 ? { label: 'ideal (makespan bound)', points } : undefined;
+}
+
 /** Every chart of `report`, in run order. */
 export function chartsOf(report: BenchReport): ChartSpec[] {
   const charts: ChartSpec[] = [];
   for (const [key, cells] of byKey(report.results)) {
     if (key.startsWith('crossover@')) continue;
     const first = cells[0] as CellResult;
+    const ideal = idealCurve(cells);
     charts.push({
       title: `${first.workload}: ${first.title}`,
       xLabel: 'workers',
@@ -43,6 +57,7 @@ export function chartsOf(report: BenchReport): ChartSpec[] {
       xTicks: [...new Set(cells.map((c) => c.workers))].sort((a, b) => a - b),
       series: seriesOf(cells, (c) => c.workers),
       refLines: [{ y: 1, label: 'serial (1.0)' }],
+      ...(ideal ? { refCurve: ideal } : {}),
     });
   }
   const crossover = report.results.filter((r) => r.workload === 'crossover' && !r.serial);

@@ -22,6 +22,8 @@ export interface ChartSpec {
   readonly series: readonly Series[];
   /** Horizontal reference lines, e.g. y = 1 "serial". */
   readonly refLines?: ReadonlyArray<{ readonly y: number; readonly label: string }>;
+  /** A dashed reference curve, e.g. the ideal speedup the makespan bound allows. */
+  readonly refCurve?: { readonly label: string; readonly points: ReadonlyArray<readonly [x: number, y: number]> };
   readonly width?: number;
   readonly height?: number;
 }
@@ -58,7 +60,11 @@ export function chartSvg(spec: ChartSpec, place?: { x: number; y: number }): str
   const x1 = tx(Math.max(...xs));
   // 4% padding on both sides, so that points on the first and last tick clear the axes.
   const sx = (x: number) => m.left + (x1 === x0 ? pw / 2 : pw * (0.04 + (0.92 * (tx(x) - x0)) / (x1 - x0)));
-  const ys = [...spec.series.flatMap((s) => s.points.map((p) => p[1])), ...(spec.refLines ?? []).map((r) => r.y)];
+  const ys = [
+    ...spec.series.flatMap((s) => s.points.map((p) => p[1])),
+    ...(spec.refLines ?? []).map((r) => r.y),
+    ...(spec.refCurve?.points ?? []).map((p) => p[1]),
+  ];
   const yTicks = niceTicks(Math.max(1, ...ys.filter(Number.isFinite)) * 1.05);
   const yMax = yTicks[yTicks.length - 1] as number;
   const sy = (y: number) => m.top + ph - (Math.max(0, Math.min(y, yMax)) / yMax) * ph;
@@ -99,6 +105,14 @@ export function chartSvg(spec: ChartSpec, place?: { x: number; y: number }): str
     parts.push(
       `<g class="ref"><line x1="${m.left}" y1="${y}" x2="${m.left + pw}" y2="${y}" stroke="#333" stroke-dasharray="5 4"/>` +
         `<text x="${m.left + pw - 4}" y="${num(sy(r.y) - 5)}" text-anchor="end" font-family="sans-serif" font-size="11" fill="#333">${escapeXml(r.label)}</text></g>`,
+    );
+  }
+  if (spec.refCurve && spec.refCurve.points.length > 1) {
+    const pts = [...spec.refCurve.points].sort((a, b) => a[0] - b[0]);
+    const last = pts[pts.length - 1] as readonly [number, number];
+    parts.push(
+      `<g class="ref"><polyline points="${pts.map(([x, y]) => `${num(sx(x))},${num(sy(y))}`).join(' ')}" fill="none" stroke="#999" stroke-width="1.5" stroke-dasharray="2 3"/>` +
+        `<text x="${num(sx(last[0]) - 4)}" y="${num(sy(last[1]) - 6)}" text-anchor="end" font-family="sans-serif" font-size="11" fill="#666">${escapeXml(spec.refCurve.label)}</text></g>`,
     );
   }
   spec.series.forEach((s, i) => {
