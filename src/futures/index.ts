@@ -17,7 +17,9 @@ export {
 } from './errors.js';
 export { Executor, type ExecutorStats, type WorkItem } from './executor.js';
 export { Future, type FutureState, type StartProbe } from './future.js';
+export { NativePoolExecutor, type NativePoolExecutorOptions } from './native-pool.js';
 export type { MapOptions, ShutdownOptions, SubmitOptions } from './options.js';
+export { ThreadPoolExecutor, type ThreadPoolOptions } from './thread-pool.js';
 export type { ModuleTask, TaskArgs, TaskFunction, TaskItem, TaskResult } from './types.js';
 export {
   ALL_COMPLETED,
@@ -29,4 +31,5 @@ export {
   type ReturnWhen,
   type WaitResult,
   wait,
+  type YieldedFuture,
 } from './wait.js';
