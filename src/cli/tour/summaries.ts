@@ -136,7 +136,9 @@ export const SUMMARIES: Readonly<Record<string, Summary>> = {
     const serial = num(find(r.lines, /^Serial time was ([\d.]+)/)?.[1]);
     const m = find(r.lines, /^NativePool\((\d+)\) time was ([\d.]+)/);
     const pool = num(m?.[2]);
-    return `NativePool(${m?.[1]}) ran the 12 pairs ${(serial / pool).toFixed(2)} times faster than the serial loop (${secs(serial)} -> ${secs(pool)}), on OS threads of this process.`;
+    const x = serial / pool;
+    const how = x >= 1 ? `${x.toFixed(2)} times faster than` : `${(1 / x).toFixed(2)} times slower than`;
+    return `NativePool(${m?.[1]}) ran the 12 pairs ${how} the serial loop (${secs(serial)} -> ${secs(pool)}), on OS threads of this process.`;
   },
 };
 
