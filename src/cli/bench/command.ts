@@ -7,7 +7,7 @@ import { coloursFor, SIGINT_EXIT, UsageError } from '../usage.js';
 import { answer } from './answer.js';
 import { baselineOf, createBackend } from './backends/index.js';
 import type { Backend, Cell, CellSettings } from './backends/types.js';
-import { describeMachine, machineLine } from './machine.js';
+import { describeMachine, type Machine, machineLine } from './machine.js';
 import { BACKENDS, type BackendName, benchHelp, parseBenchOptions } from './options.js';
 import { progressBar } from './progress.js';
 import { chartsOf } from './report/charts.js';
@@ -102,6 +102,7 @@ export async function benchCommand(argv: string[], version: string): Promise<num
   const bar = await progressBar(process.stderr, coloursFor(process.stderr).isColorSupported);
   let results: CellResult[] = [];
   let pythonVersion: string | undefined;
+  let machine: Machine | undefined;
   try {
     for (const name of BACKENDS.filter((b) => wanted.has(b))) {
       const backend = createBackend(name);
@@ -136,7 +137,8 @@ export async function benchCommand(argv: string[], version: string): Promise<num
     const cellsOf = (w: Workload): Cell[] =>
       backends.flatMap((b) => b.cells(w, w.name === 'crossover' ? [maxWorkers] : options.workers, settings));
     const plan = workloads.map((w) => [w, cellsOf(w)] as const);
-    console.log(out.bold(`nogil bench ${version}`) + out.dim(` on ${machineLine(describeMachine(pythonVersion))}`));
+    machine = describeMachine(pythonVersion, loadAtStart);
+    console.log(out.bold(`nogil bench ${version}`) + out.dim(` on ${machineLine(machine)}`));
     const pythonRuns = options.pythonRuns === options.runs ? '' : ` (Python: ${options.pythonRuns})`;
     console.log(
       out.dim(
@@ -179,7 +181,7 @@ export async function benchCommand(argv: string[], version: string): Promise<num
     command: ['nogil', 'bench', ...argv].join(' '),
     startedAt: new Date(started).toISOString(),
     durationS: (Date.now() - started) / 1000,
-    machine: describeMachine(pythonVersion, loadAtStart),
+    machine: machine ?? describeMachine(pythonVersion, loadAtStart),
     settings: {
       workloads: options.workloads,
       backends: backends.map((b) => b.name),
