@@ -90,7 +90,7 @@ export function reportHtml(report: BenchReport, answer: readonly string[]): stri
 </head>
 <body>
 <h1>nogil bench</h1>
-<p class="meta">${esc(machineLine(report.machine))}; ${esc(report.machine.os)}, ${report.machine.memoryGiB} GiB; ${esc(report.startedAt)}, ${report.durationS.toFixed(0)} s.<br />Command: <code>${esc(report.command)}</code></p>
+<p class="meta">${esc(machineLine(report.machine))}; ${esc(report.machine.os)}, ${report.machine.memoryGiB} GiB; load average ${report.machine.loadAverage} at the start; ${esc(report.startedAt)}, ${report.durationS.toFixed(0)} s.<br />Command: <code>${esc(report.command)}</code></p>
 <div class="answer">
 ${answer.map((a) => `<p>${esc(a)}</p>`).join('\n')}
 </div>

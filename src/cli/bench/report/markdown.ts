@@ -14,7 +14,11 @@ const rule = (n: number) => `|:---|${'---:|'.repeat(n - 1)}`;
 /** The Markdown text. */
 export function reportMarkdown(report: BenchReport, answer: readonly string[]): string {
   const out: string[] = [];
-  out.push(`Machine: ${machineLine(report.machine)}. Command: \`${report.command}\`.`, '');
+  out.push(
+    `Machine: ${machineLine(report.machine)} (load average ${report.machine.loadAverage} at the start). ` +
+      `Command: \`${report.command}\`.`,
+    '',
+  );
   for (const [key, cells] of byKey(report.results)) {
     if (key.startsWith('crossover@')) continue;
     const first = cells[0] as CellResult;
