@@ -2,6 +2,7 @@
 // validated settings the runner works from. Bad values are UsageErrors (exit 2, one line).
 import { availableParallelism } from 'node:os';
 import { parseOptions, UsageError } from '../usage.js';
+import { formatUs as formatSize } from './workloads.js';
 
 /** The workloads, in the order they run. */
 export const WORKLOADS = ['gcd', 'factorize', 'tiny', 'sleep', 'crossover'] as const;
@@ -82,38 +83,39 @@ export function defaultWorkers(p = availableParallelism()): number[] {
 export function benchHelp(p = availableParallelism()): string {
   return `Usage: nogil bench [options]
 
-Which parallelism pays off on this machine, and from which task size? Runs the tutorial's
-workloads on every backend, contenders alternating round by round, and prints a table and the
-answer in words.
+Which parallelism pays off on this machine, and from which task size? Runs the
+tutorial's workloads on every backend, contenders alternating round by round, then
+prints a table per workload and the answer in words.
 
 Options:
-  --quick              a short run (< 60 s on 2 cores): ${QUICK_SIZES_US.length} crossover sizes, ${p} worker${p === 1 ? '' : 's'} only,
-                       3 runs (Python cells 1 run)
-  --workload LIST      comma-separated: ${WORKLOADS.join(', ')}, or all
-                         gcd        the tutorial's 12 brute-force gcd pairs
-                         factorize  the tutorial's 8 numbers, all divisors by trial division
-                         tiny       2000 Euclid gcd calls (per-task overhead)
-                         sleep      8 blocking 100 ms calls (what threads are for)
-                         crossover  one kernel at task sizes from 1 µs up: from which size
-                                    does each backend beat serial?
-                       (default: gcd,crossover)
-  --backends LIST      comma-separated: ${BACKENDS.join(', ')}
-                       (default: all; the serial baselines are always measured)
-  --workers LIST       worker counts to sweep, e.g. 1,2,4 (default: ${defaultWorkers(p).join(',')})
-  --runs N             timed runs per cell after one warm-up run (default: 5, --quick 3)
-  --scale N            N > 0: N times as many tasks, each N times larger, all of equal cost
-                       (default: 1 = the tutorial's own inputs; also scales crossover's budget)
-  --sizes LIST         crossover task sizes in µs of serial work (default: ${DEFAULT_SIZES_US.join(',')})
-  --json FILE          write the results as JSON (machine, every cell, crossover points)
-  --svg FILE           write the charts: speedup vs workers; crossover: speedup vs task size
-  --html FILE          write one self-contained page: tables, charts, answer, machine
-  --markdown FILE      write the tables as Markdown (for BENCHMARKS.md)
-  --compare OLD.json   print each cell's change against an earlier --json run; exit 1 when a
-                       backend got slower beyond the noise of both runs
-  --no-python          skip the Python backend (it is skipped anyway when python3 is absent)
-  -h, --help           show this help
+  --quick             a short run (< 60 s on 2 idle cores): ${p} worker${p === 1 ? '' : 's'} only, 3 runs
+                      (Python cells 1), crossover sizes up to ${formatSize(QUICK_SIZES_US.at(-1) ?? 0)}
+  --workload LIST     comma-separated, or all (default: gcd,crossover):
+                        gcd        the tutorial's 12 brute-force gcd pairs
+                        factorize  the tutorial's 8 numbers, divisors by trial division
+                        tiny       2000 Euclid gcd calls (per-task overhead)
+                        sleep      8 blocking 100 ms calls (what threads are for)
+                        crossover  one kernel at task sizes from 1 µs up: from which
+                                   size on does each backend beat serial?
+  --backends LIST     comma-separated (default: all; serial baselines always run):
+                        ${BACKENDS.slice(0, 5).join(', ')},
+                        ${BACKENDS.slice(5).join(', ')}
+  --workers LIST      worker counts to sweep, e.g. 1,2,4 (default: ${defaultWorkers(p).join(',')})
+  --runs N            timed runs per cell, after one warm-up run (default: 5; --quick 3)
+  --scale N           N > 0: balanced tasks N times the tutorial's mean size, round(N)
+                      times as many (default: 1, the tutorial's own inputs)
+  --sizes LIST        crossover task sizes, µs of serial work per task
+                      (default: ${DEFAULT_SIZES_US.join(',')})
+  --json FILE         write the results as JSON (machine, every cell, crossover points)
+  --svg FILE          write the charts (speedup vs workers; vs task size for crossover)
+  --html FILE         write one self-contained page: tables, charts, answer, machine
+  --markdown FILE     write the tables as Markdown (for BENCHMARKS.md)
+  --compare OLD.json  print each cell's change against an earlier --json run; exit 1
+                      when a backend got slower beyond the noise of both runs
+  --no-python         skip Python (skipped anyway, with a note, without python3)
+  -h, --help          show this help
 
-Exit status: 0 done, 1 --compare found a slowdown, 2 bad usage, 130 interrupted (Ctrl-C).`;
+Exit status: 0 done, 1 --compare found a slowdown, 2 bad usage, 130 Ctrl-C (143 SIGTERM).`;
 }
 
 function list<T extends string>(name: string, value: string, allowed: readonly T[]): T[] {
