@@ -44,7 +44,11 @@ class ForkPool {
       const feed = (child: ChildProcess) => {
         if (next < calls.length) {
           const id = next++;
-          child.send({ id, kernel, args: calls[id] });
+          try {
+            child.send({ id, kernel, args: calls[id] });
+          } catch (error) {
+            finish(error as Error); // the channel closed: the child died between runs
+          }
         }
       };
       for (const child of this.#children) {
