@@ -1,6 +1,7 @@
 // Benchmarks for nogil/threading and nogil/queue (see BENCHMARKS.md, "threading and queue").
 //
-//   npm run build:ts && npm run bench:threading            (add --quick for a smoke run)
+//   npm run build:ts && npm run bench:threading            (add --quick for a smoke run,
+//                                                           --only=startup,stream,locks,queues)
 //
 // 1. Uncontended Lock acquire/release pairs per second inside a worker: acquireSync/release,
 //    `await acquire()`/release, and async-mutex's `await acquire()`/release() on one thread.
@@ -298,12 +299,12 @@ async function startup() {
     quick ? 3 : 7,
   );
   await fiveThreads(); // the pool learns the burst of 5
-  await sleepMs(1_000);
+  await sleepMs(1_500);
   const five = await msMedian(
     'five threads, warm pool (in a running process)',
     async () => {
       const ms = await fiveThreads();
-      await sleepMs(400);
+      await sleepMs(1_500); // the pool refills once they have ended
       return ms;
     },
     quick ? 3 : 7,
@@ -364,18 +365,28 @@ function fmt(rate) {
   return rate.toFixed(0);
 }
 
-async function main() {
-  console.log(
-    `nogil threading/queue benchmark — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} x${os.availableParallelism()}, median of ${REPS}`,
-  );
-  // First, while this process has no warm pool yet (the cold start-up figures need that).
-  const s = await startup();
+// `--only=startup,stream,locks,queues` runs some sections (default: all).
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
+const want = (section) => !only || only.includes(section);
+const mid = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const line = (label, value, target) => console.log(`  ${label.padEnd(58)} ${value.padStart(9)}   ${target}`);
 
+async function locks() {
   console.log('\nUncontended Lock, pairs per second (in one worker):');
   const sync = await median('nogil Lock acquireSync()/release()', () => inThread('lockSync', LOCK_PAIRS));
   const asyncRate = await median('nogil Lock await acquire()/release()', () => inThread('lockAsync', ASYNC_PAIRS));
   const mutex = await median('async-mutex Mutex await acquire()/release()', () => inThread('asyncMutex', ASYNC_PAIRS));
+  return () => {
+    line('Lock acquireSync/release pairs/s', fmt(sync), `target >= 10M: ${sync >= 10e6 ? 'met' : 'MISSED'}`);
+    line('Lock async acquire/release pairs/s', fmt(asyncRate), `target >= 1M: ${asyncRate >= 1e6 ? 'met' : 'MISSED'}`);
+    line('Lock async vs async-mutex', `${(asyncRate / mutex).toFixed(2)}x`, '');
+  };
+}
 
+async function queues() {
   console.log('\nSmall items between two workers, items per second:');
   const qNum = await median('nogil Queue(1024) putSync/getSync (numbers)', () => queuePair('number', ITEMS));
   const qObj = await median('nogil Queue(1024) putSync/getSync ({id, name})', () => queuePair('object', ITEMS));
@@ -387,7 +398,19 @@ async function main() {
   );
   const qPing = await median('nogil Queue(1) ping-pong (round trips)', () => queuePingPong(PINGS));
   const chPing = await median('MessageChannel ping-pong (round trips)', () => channelPair(['ping', 'pong'], PINGS));
+  return () => {
+    line(
+      'Queue numbers vs MessageChannel ping-pong items',
+      `${(qNum / chPing).toFixed(2)}x`,
+      `target >= 2x: ${qNum / chPing >= 2 ? 'met' : 'MISSED'}`,
+    );
+    line('Queue numbers vs MessageChannel stream', `${(qNum / chNum).toFixed(2)}x`, '');
+    line('Queue objects vs MessageChannel stream', `${(qObj / chObj).toFixed(2)}x`, '');
+    line('Queue ping-pong vs MessageChannel ping-pong', `${(qPing / chPing).toFixed(2)}x`, '');
+  };
+}
 
+async function streaming() {
   console.log('\nA worker streaming numbers to `for await` on the main thread, items per second:');
   const stream = { queue: [], post: [] };
   for (let i = 0; i < REPS; i++) {
@@ -395,50 +418,55 @@ async function main() {
     stream.queue.push(await streamQueue(STREAM));
     stream.post.push(await streamPostMessage(STREAM));
   }
-  const mid = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-  const sq = mid(stream.queue);
-  const sp = mid(stream.post);
   const row = (label, xs) =>
     console.log(
       `  ${label.padEnd(46)} ${fmt(mid(xs)).padStart(9)}/s  (min ${fmt(Math.min(...xs))}, max ${fmt(Math.max(...xs))})`,
     );
   row('nogil Queue(1024): putSync -> for await', stream.queue);
   row('postMessage -> parentPort "message"', stream.post);
+  const ratio = mid(stream.queue) / mid(stream.post);
+  return () =>
+    line(
+      'Queue -> for await vs postMessage stream',
+      `${ratio.toFixed(2)}x`,
+      `target >= 2x: ${ratio >= 2 ? 'met' : 'MISSED'}`,
+    );
+}
 
-  console.log('\nRatios and targets:');
-  const line = (label, value, target) => console.log(`  ${label.padEnd(58)} ${value.padStart(9)}   ${target}`);
-  line('Lock acquireSync/release pairs/s', fmt(sync), `target >= 10M: ${sync >= 10e6 ? 'met' : 'MISSED'}`);
-  line('Lock async acquire/release pairs/s', fmt(asyncRate), `target >= 1M: ${asyncRate >= 1e6 ? 'met' : 'MISSED'}`);
-  line('Lock async vs async-mutex', `${(asyncRate / mutex).toFixed(2)}x`, '');
-  line(
-    'Queue numbers vs MessageChannel ping-pong items',
-    `${(qNum / chPing).toFixed(2)}x`,
-    `target >= 2x: ${qNum / chPing >= 2 ? 'met' : 'MISSED'}`,
+async function startupSection() {
+  const s = await startup();
+  return () => {
+    line(
+      'Thread.start() to target, warm pool (ms)',
+      s.warm.toFixed(2),
+      `target <= 2 ms: ${s.warm <= 2 ? 'met' : 'MISSED'}`,
+    );
+    line(
+      '  cold Thread / bare Worker / piscina cold / piscina warm',
+      `${s.cold.toFixed(1)} / ${s.bare.toFixed(1)} / ${s.piscinaCold.toFixed(1)} / ${s.piscinaWarm.toFixed(2)}`,
+      '',
+    );
+    line(
+      'five threads blocked 100 ms, warm pool (ms)',
+      s.five.toFixed(0),
+      `target <= 150 ms: ${s.five <= 150 ? 'met' : 'MISSED'}`,
+    );
+    line('five threads blocked 100 ms, fresh process (ms)', s.fresh.toFixed(0), '(starts cold: no target)');
+  };
+}
+
+async function main() {
+  console.log(
+    `nogil threading/queue benchmark — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} x${os.availableParallelism()}, median of ${REPS}, load ${os.loadavg()[0].toFixed(1)}`,
   );
-  line('Queue numbers vs MessageChannel stream', `${(qNum / chNum).toFixed(2)}x`, '');
-  line('Queue objects vs MessageChannel stream', `${(qObj / chObj).toFixed(2)}x`, '');
-  line('Queue ping-pong vs MessageChannel ping-pong', `${(qPing / chPing).toFixed(2)}x`, '');
-  line(
-    'Thread.start() to target, warm pool (ms)',
-    s.warm.toFixed(2),
-    `target <= 2 ms: ${s.warm <= 2 ? 'met' : 'MISSED'}`,
-  );
-  line(
-    '  cold Thread / bare Worker / piscina warm (ms)',
-    `${s.cold.toFixed(1)} / ${s.bare.toFixed(1)} / ${s.piscinaWarm.toFixed(2)}`,
-    '',
-  );
-  line(
-    'five threads blocked 100 ms, warm pool (ms)',
-    s.five.toFixed(0),
-    `target <= 150 ms: ${s.five <= 150 ? 'met' : 'MISSED'}`,
-  );
-  line('five threads blocked 100 ms, fresh process (ms)', s.fresh.toFixed(0), '(pool still booting: no target)');
-  line(
-    'Queue -> for await vs postMessage stream',
-    `${(sq / sp).toFixed(2)}x`,
-    `target >= 2x: ${sq / sp >= 2 ? 'met' : 'MISSED'}`,
-  );
+  const summaries = [];
+  // Start-up first, while this process has no warm pool yet (the cold figures need that).
+  if (want('startup')) summaries.push(await startupSection());
+  if (want('locks')) summaries.push(await locks());
+  if (want('queues')) summaries.push(await queues());
+  if (want('stream')) summaries.push(await streaming());
+  console.log(`\nRatios and targets (load average now ${os.loadavg()[0].toFixed(1)}):`);
+  for (const summary of summaries) summary();
 }
 
 if (isMainThread) {

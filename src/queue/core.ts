@@ -9,7 +9,7 @@ import { abortError, throwIfAborted } from '../threading/abort.js';
 import { driveAsync, driveSync, type Sleep } from '../threading/drive.js';
 import { lockInternal, unlockInternal } from '../threading/mutex.js';
 import { now } from '../threading/wait.js';
-import { decodeAt, type Encoded, encodeItem, needsCopy } from './codec.js';
+import { decodeAt, type Encoded, encodeItem, needsCopy, own, TAG_CONST, TAG_F64 } from './codec.js';
 import { Empty, Full, ShutDown } from './errors.js';
 import { createHeapBuffer, HeapStorage } from './heap.js';
 import {
@@ -35,6 +35,17 @@ import {
 import { priorityKey } from './priority-key.js';
 import { RingStorage } from './ring-buffer.js';
 import { StackStorage } from './stack.js';
+
+// The SHUTDOWN word after `shutdown(true)` (1 after a plain shutdown).
+const SHUTDOWN_IMMEDIATE = 2;
+
+// An item as it lies in a record, to write it again (payload bytes copied).
+function rawRecord(tag: number, u8: Uint8Array, at: number, len: number): Encoded {
+  if (tag === TAG_F64) return { tag, len, num: decodeAt(tag, u8, at, len) as number, payload: EMPTY };
+  if (tag === TAG_CONST) return { tag, len, num: u8[at]!, payload: EMPTY };
+  return { tag, len, num: 0, payload: u8.slice(at, at + len) };
+}
+const EMPTY = new Uint8Array(0);
 
 /** Default bound on a queue's shared byte buffer: 64 MiB (reserved address space, not memory). */
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
@@ -281,6 +292,92 @@ export class QueueCore {
     }
   }
 
+  /**
+   * What a `for await` loop does per turn, in one hold of the mutex: marks `done` items as
+   * processed (Python's `task_done()`, `done` times), then takes up to `max` items without
+   * waiting (one wake-up of the putters for the whole batch). Empty if none; throws ShutDown when
+   * shut down and empty (after applying `done`).
+   */
+  doneAndTake(done: number, max: number): Taken[] {
+    this.#lock();
+    try {
+      const ctrl = this.ctrl;
+      if (done > 0) this.#markDone(done);
+      const n = Math.min(max, ctrl[COUNT]!);
+      if (n === 0) {
+        if (ctrl[SHUTDOWN]) throw new ShutDown();
+        return [];
+      }
+      const out: Taken[] = [];
+      const storage = this.storage;
+      for (let i = 0; i < n; i++) {
+        const { tag, at, len } = storage.pop();
+        out.push(
+          needsCopy(tag, len)
+            ? { tag, value: undefined, bytes: storage.u8.slice(at, at + len) }
+            : { tag, value: decodeAt(tag, storage.u8, at, len), bytes: undefined },
+        );
+      }
+      Atomics.sub(ctrl, COUNT, n);
+      this.#signal(NOT_FULL_SEQ, NOT_FULL_WAITERS, Number.POSITIVE_INFINITY);
+      return out;
+    } finally {
+      this.#unlock();
+    }
+  }
+
+  /**
+   * Puts items a `for await` loop had read ahead back at the front of a FIFO queue, in order,
+   * and marks `done` items processed, in one hold of the mutex. After `shutdown(true)` they are
+   * dropped and count as done, as that shutdown's own items do. May take the queue above
+   * `maxsize` for a moment (the items were in it before).
+   * @throws {RangeError} if they no longer fit in the queue's byte buffer (`maxBytes`).
+   */
+  requeueFront(done: number, items: readonly Taken[]): void {
+    this.#lock();
+    try {
+      const ctrl = this.ctrl;
+      if (done > 0) this.#markDone(done);
+      if (items.length === 0) return;
+      if (ctrl[SHUTDOWN] === SHUTDOWN_IMMEDIATE) {
+        this.#markDone(items.length);
+        return;
+      }
+      const storage = this.storage;
+      const ours = items.map((t) =>
+        t.bytes ? rawRecord(t.tag, t.bytes, 0, t.bytes.length) : own(encodeItem(t.value, 'Queue')),
+      );
+      // Front insertion: take out what is queued now, then write ours first and theirs after.
+      const theirs: Encoded[] = [];
+      for (let n = ctrl[COUNT]!; n > 0; n--) {
+        const { tag, at, len } = storage.pop();
+        theirs.push(rawRecord(tag, storage.u8, at, len));
+      }
+      storage.clear();
+      let count = 0;
+      for (const item of [...ours, ...theirs]) {
+        if (!storage.reserve(storage.recordSize(item))) {
+          Atomics.store(ctrl, COUNT, count);
+          throw Object.assign(
+            new RangeError(
+              `${ours.length + theirs.length - count} items no longer fit in this queue's shared buffer ` +
+                '(raise the maxBytes option); they were dropped',
+            ),
+            { code: 'ERR_OUT_OF_RANGE' },
+          );
+        }
+        const seq = this.f64[F_SEQ]!;
+        this.f64[F_SEQ] = seq + 1;
+        storage.push(item, seq);
+        count++;
+      }
+      Atomics.store(ctrl, COUNT, count);
+      this.#broadcast(NOT_EMPTY_SEQ);
+    } finally {
+      this.#unlock();
+    }
+  }
+
   /** `getNowait()` of every queue class: the decoded item, or Empty (ShutDown when drained). */
   takeNowait(): unknown {
     const taken = this.tryGet();
@@ -367,7 +464,7 @@ export class QueueCore {
   shutdown(immediate: boolean): void {
     this.#lock();
     try {
-      this.ctrl[SHUTDOWN] = 1;
+      this.ctrl[SHUTDOWN] = immediate ? SHUTDOWN_IMMEDIATE : 1;
       if (immediate) {
         const drained = this.ctrl[COUNT]!;
         this.storage.clear();
@@ -384,7 +481,12 @@ export class QueueCore {
 
   /** Whether `shutdown()` was called. */
   get isShutdown(): boolean {
-    return Atomics.load(this.ctrl, SHUTDOWN) === 1;
+    return Atomics.load(this.ctrl, SHUTDOWN) !== 0;
+  }
+
+  /** Whether `shutdown(true)` was called (items were dropped, `get` fails at once). */
+  get isShutdownImmediate(): boolean {
+    return Atomics.load(this.ctrl, SHUTDOWN) === SHUTDOWN_IMMEDIATE;
   }
 
   /** The number of items (approximate: read without the mutex, as Python says "not reliable!"). */

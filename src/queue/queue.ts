@@ -7,7 +7,7 @@ import { type SignalOptions, throwIfAborted, trailingSignal } from '../threading
 import { driveAsync, driveSync } from '../threading/drive.js';
 import { assertMayBlock } from '../threading/wait.js';
 import { own } from './codec.js';
-import { QueueCore, type QueueKind, type QueueState, validateMaxBytes } from './core.js';
+import { QueueCore, type QueueKind, type QueueState, type Taken, validateMaxBytes } from './core.js';
 import { Full, ShutDown } from './errors.js';
 import { type BlockOptions, parseBlockOptions } from './options.js';
 
@@ -24,6 +24,8 @@ export interface QueueOptions {
 /** @internal The storage kind a queue class uses (inherited by user subclasses). */
 export const kStorageKind: unique symbol = Symbol('nogil.queue.storageKind');
 
+// How many items `for await` on a FIFO queue takes per hold of the queue's lock (at most).
+const READ_AHEAD = 64;
 const RESOLVED = Promise.resolve();
 let reviving: QueueCore | undefined;
 
@@ -239,27 +241,47 @@ export class Queue<T = unknown> {
 
   /**
    * Iterates items until the queue is shut down and drained (the tutorial's ClosableQueue). Each
-   * item is marked done (`taskDone()`) when the loop asks for the next one, or leaves the loop.
+   * item is marked done (`taskDone()`) once the loop asks for the next one, or leaves the loop
+   * (in batches: at the latest when the loop next takes from the queue, or ends).
+   *
+   * A FIFO queue (`Queue`, `SimpleQueue`) is read ahead: each hold of the queue's lock takes what
+   * is there, up to 64 items, so a worker streaming to the main thread pays one lock hold and one
+   * wake-up per batch, not per item. Items read ahead have left the queue (`qsize()` and
+   * `maxsize` no longer count them, another consumer cannot take them); a loop that ends early
+   * puts them back at the front, in order. `LifoQueue` and `PriorityQueue` are never read
+   * ahead: an item put meanwhile may have to come first.
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<T> {
     const core = this.#core;
-    // 1 once the loop has asked for the item after the one it got: that one's taskDone() is owed,
-    // and applied in the same hold of the queue's lock as the next take (one hold per item, not
-    // two). Items are never read ahead: what the loop has not asked for stays in the queue
-    // (maxsize, priority order and other consumers see it).
+    const batch = core.kind === 'fifo' ? READ_AHEAD : 1;
+    // Items the loop is done with whose taskDone() is owed: applied in the next hold of the lock.
     let owed = 0;
     let yielded = false;
+    let ahead: Taken[] = [];
+    let at = 0;
+    const finishYielded = (): void => {
+      if (yielded) {
+        yielded = false;
+        owed++;
+      }
+    };
     const iterator: AsyncIterableIterator<T> = {
       next: async (): Promise<IteratorResult<T>> => {
-        if (yielded) {
-          yielded = false;
-          owed = 1;
-        }
+        finishYielded();
         try {
-          const done = owed;
-          owed = 0;
-          const taken = core.doneAndTryGet(done);
-          const value = taken ? (core.decode(taken) as T) : await this.get();
+          if (at < ahead.length && core.isShutdownImmediate) {
+            // shutdown(true) drops every queued item, those read ahead too (they count as done).
+            owed += ahead.length - at;
+            ahead = [];
+            at = 0;
+          }
+          if (at === ahead.length) {
+            const done = owed;
+            owed = 0;
+            ahead = core.doneAndTake(done, batch);
+            at = 0;
+          }
+          const value = at < ahead.length ? (core.decode(ahead[at++]!) as T) : await this.get();
           yielded = true;
           return { value, done: false };
         } catch (error) {
@@ -268,10 +290,13 @@ export class Queue<T = unknown> {
         }
       },
       return: async (): Promise<IteratorResult<T>> => {
-        if (yielded) {
-          yielded = false;
-          this.taskDone();
-        }
+        finishYielded();
+        const done = owed;
+        const back = ahead.slice(at);
+        owed = 0;
+        ahead = [];
+        at = 0;
+        if (done > 0 || back.length > 0) core.requeueFront(done, back);
         return { value: undefined, done: true };
       },
       [Symbol.asyncIterator]() {

@@ -58,6 +58,8 @@ export interface StartedWorker {
 
 interface Idle {
   readonly worker: Worker;
+  /** The word the idle worker sleeps on (start() sets it to 1 after posting the boot data). */
+  readonly cell: Int32Array;
   readonly nativeId: number | undefined;
   readonly drop: () => void;
   dead: boolean;
@@ -86,13 +88,15 @@ function poolSize(): number {
 
 function spawnIdle(): void {
   const before = osThreadIds();
+  const cell = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(WORKER_URL, {
-    workerData: { [WARM_KEY]: true },
+    workerData: { [WARM_KEY]: cell.buffer },
     execArgv: workerExecArgv(),
     env: SHARE_ENV,
   });
   const entry: Idle = {
     worker,
+    cell,
     nativeId: newOsThreadId(before),
     dead: false,
     drop: () => {
@@ -162,6 +166,8 @@ export function startWorker(boot: ThreadBoot): StartedWorker {
       idle.unshift(entry);
       throw error;
     }
+    Atomics.store(entry.cell, 0, 1);
+    Atomics.notify(entry.cell, 0);
     entry.worker.off('exit', entry.drop);
     entry.worker.off('error', entry.drop);
     countStart(entry.worker);

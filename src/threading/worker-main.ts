@@ -2,10 +2,10 @@
 // thread.js, so `new URL('./worker-main.js', import.meta.url)` finds it in dist/. Started either
 // with its boot data in `workerData` (cold), or idle from the warm pool (start-worker.ts), when
 // the boot data comes as the first message.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { explainScopeError } from '../internal/scope-error.js';
 import { decodeSharedAsync } from '../internal/shareable-kinds.js';
-import { installSourceShims, resolveTaskRef } from '../internal/task-ref.js';
+import { installSourceShims, resolveTaskRef, type TaskRef } from '../internal/task-ref.js';
 import { BOOT_KEY, reportOf, type ThreadBoot, type ThreadReport, WARM_KEY } from './boot.js';
 import { adoptThreadInfo, getNativeId } from './identity.js';
 import { markSelfFinished } from './state.js';
@@ -15,6 +15,7 @@ if (!parentPort || !(data?.[BOOT_KEY] || data?.[WARM_KEY])) {
   throw new Error('nogil/threading worker-main.js is only started by Thread.start()');
 }
 const port = parentPort;
+const WARM_UP: TaskRef = { kind: 'source', source: '() => {}', wrap: 'expr', name: 'warm-up' };
 installSourceShims();
 
 function post(report: ThreadReport): void {
@@ -59,9 +60,18 @@ async function run(boot: ThreadBoot): Promise<void> {
 if (data[BOOT_KEY]) {
   await run(data[BOOT_KEY] as ThreadBoot);
 } else {
-  // Warm: the first message is the boot data; the listener keeps this worker's loop alive until
-  // then (the parent unref'd it, so an idle worker never holds the process).
-  port.once('message', (msg: Record<string, unknown>) => {
-    void run(msg[BOOT_KEY] as ThreadBoot);
-  });
+  // Warm: sleep on the pool's cell (as piscina's idle workers do: waking from Atomics.wait takes
+  // microseconds, a message wake-up through the event loop far longer) until start() has posted
+  // the boot data and set the cell, then take the message synchronously. The parent unref'd this
+  // worker, so an idle one never holds the process; terminate() interrupts the wait.
+  const cell = new Int32Array(data[WARM_KEY] as SharedArrayBuffer);
+  // Compile the start path once while idle (V8 compiles a function on its first call), so the
+  // real start does not pay for it.
+  await Promise.all([decodeSharedAsync([]), resolveTaskRef(WARM_UP)]);
+  let msg = receiveMessageOnPort(port);
+  while (msg === undefined) {
+    Atomics.wait(cell, 0, 0);
+    msg = receiveMessageOnPort(port);
+  }
+  await run((msg.message as Record<string, unknown>)[BOOT_KEY] as ThreadBoot);
 }

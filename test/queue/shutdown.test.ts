@@ -113,6 +113,45 @@ describe('iteration', () => {
     expect(q.unfinishedTasks).toBe(0);
   });
 
+  test('for await reads a FIFO queue ahead; leaving early puts those items back at the front', async () => {
+    const q = new Queue<unknown>();
+    const items: unknown[] = [1, { a: [1, 'x'] }, 'str', new Map([[1, 2]]), 3.5, null, true, undefined];
+    for (const i of items) q.putNowait(i);
+    for await (const item of q) {
+      expect(item).toBe(1);
+      expect(q.qsize()).toBe(0); // read ahead: taken out of the queue
+      q.putNowait('late'); // put meanwhile: stays behind the items read ahead
+      break;
+    }
+    const rest: unknown[] = [];
+    while (!q.empty()) rest.push(q.getNowait());
+    expect(rest).toEqual([...items.slice(1), 'late']);
+    expect(q.unfinishedTasks).toBe(items.length); // only the first one was done
+  });
+
+  test('for await after shutdown() still yields what it read ahead; after shutdown(true) it stops', async () => {
+    const q = new Queue<number>();
+    for (const i of [1, 2, 3]) q.putNowait(i);
+    const seen: number[] = [];
+    for await (const item of q) {
+      seen.push(item);
+      if (item === 1) q.shutdown();
+    }
+    expect(seen).toEqual([1, 2, 3]);
+    expect(q.unfinishedTasks).toBe(0);
+
+    const r = new Queue<number>();
+    for (const i of [1, 2, 3, 4]) r.putNowait(i);
+    const got: number[] = [];
+    for await (const item of r) {
+      got.push(item);
+      r.shutdown(true); // drops the rest, those read ahead included
+    }
+    expect(got).toEqual([1]);
+    expect(r.unfinishedTasks).toBe(0);
+    await r.join();
+  });
+
   test('iterSync is the blocking twin for workers', async () => {
     const q = new Queue<number>(2);
     const t = spawn({ target: fixture('drain'), args: [q] });

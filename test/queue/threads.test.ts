@@ -58,6 +58,38 @@ describe('Queue between the main thread and a worker', () => {
   });
 });
 
+describe('for await on the main thread, fed by a worker', () => {
+  test('loops that stop early and start again lose and repeat nothing, in order', async () => {
+    await repeat(5, async () => {
+      const q = new Queue<number>(256);
+      const n = 20_000;
+      const t = spawn({
+        target: (queue: Queue<number>, count: number) => {
+          for (let i = 0; i < count; i++) queue.putSync(i);
+          queue.shutdown();
+        },
+        args: [q, n],
+      });
+      const got: number[] = [];
+      // Leave the loop every 700 items (items read ahead go back), then iterate again.
+      for (let open = true; open; ) {
+        open = false;
+        for await (const item of q) {
+          got.push(item);
+          if (got.length % 700 === 0) {
+            open = true;
+            break;
+          }
+        }
+      }
+      await joinAll([t]);
+      expect(got.length).toBe(n);
+      expect(got.every((v, i) => v === i)).toBe(true);
+      expect(q.unfinishedTasks).toBe(0);
+    });
+  });
+});
+
 describe('Queue between workers', () => {
   test('FIFO order from one producer holds across threads', async () => {
     const q = new Queue<number>(8);
