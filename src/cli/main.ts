@@ -1,61 +1,30 @@
 #!/usr/bin/env node
-// The `nogil` command. This version prints help, the version, and the native addon's status;
-// `nogil bench` and `nogil tour` are listed as coming commands until they land.
+// The `nogil` command: dispatches to `bench`, `tour` and `status`, each loaded only when run.
+// Bad usage prints one line on stderr and exits 2.
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { binding, nativeAvailable, nativeLoadError, nativeLoadInfo } from '../native/binding.js';
+import { USAGE_EXIT, UsageError } from './usage.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const HELP = `nogil ${pkg.version}: Python's concurrency toolkit for Node.js, with real parallelism
 
 Usage:
-  nogil --help, -h        show this help and the native addon's status
+  nogil bench [options]   which parallelism pays off on this machine, from which task size?
+                          (native threads, worker threads, processes, piscina, fork, Python)
+  nogil tour [options]    replay the Python-concurrency tutorial's examples, live
+  nogil status [--json]   which native binary was loaded from where, and the platform
+  nogil <command> --help  the options of a command
+  nogil --help, -h        this help (and the native addon's status)
   nogil --version, -v     print the version
-  nogil status            print the native addon's status (as JSON with --json)
 
-Coming with later releases:
-  nogil bench [--quick]   benchmark native threads vs worker_threads vs processes (and Python)
-  nogil tour              replay the classic Python-concurrency tutorial examples
+Start with: npx nogil bench --quick
 
-Modules: nogil/subprocess, nogil/threading, nogil/queue, nogil/native (see the README).`;
+Modules: nogil/subprocess, nogil/threading, nogil/queue, nogil/futures, nogil/native (see the README).`;
 
-/** The native addon's status, as data. */
-function status(): Record<string, unknown> {
-  const info = nativeLoadInfo();
-  const base = {
-    nogil: pkg.version,
-    node: process.version,
-    platform: info.platform,
-    cores: availableParallelism(),
-    nativeAvailable: nativeAvailable(),
-  };
-  if (!nativeAvailable()) return { ...base, nativeLoadError: nativeLoadError()?.message };
-  const native = binding().info();
-  return {
-    ...base,
-    loadedFrom: info.from,
-    loadedPath: info.path,
-    loadMs: Math.round(info.loadMs * 100) / 100,
-    napiVersion: native.napiVersion,
-    addonVersion: native.version,
-  };
-}
-
-function printStatus(): void {
-  const s = status();
-  if (s.nativeAvailable) {
-    console.log(
-      `native addon: loaded from ${s.loadedFrom} (${s.loadedPath}) in ${s.loadMs} ms (N-API ${s.napiVersion}, ${s.platform}, ${s.cores} cores)`,
-    );
-  } else {
-    console.log(`native addon: NOT available\n${s.nativeLoadError}`);
-  }
-}
-
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    const { printStatus } = await import('./status.js');
     console.log(HELP);
     console.log();
     printStatus();
@@ -65,17 +34,31 @@ function main(argv: string[]): number {
     console.log(pkg.version);
     return 0;
   }
-  if (command === 'status') {
-    if (rest.includes('--json')) console.log(JSON.stringify(status(), null, 2));
-    else printStatus();
-    return 0;
-  }
-  if (command === 'bench' || command === 'tour') {
-    console.error(`nogil: '${command}' is not available in this version yet (see nogil --help)`);
-    return 2;
-  }
-  console.error(`nogil: unknown command '${command}'\n\n${HELP}`);
-  return 2;
+  if (command === 'status') return (await import('./status.js')).statusCommand(rest);
+  if (command === 'bench') return (await import('./bench/command.js')).benchCommand(rest, pkg.version);
+  if (command === 'tour') return (await import('./tour/command.js')).tourCommand(rest);
+  throw new UsageError(
+    command.startsWith('-')
+      ? `unknown option '${command}' (see nogil --help)`
+      : `unknown command '${command}' (see nogil --help)`,
+  );
 }
 
-process.exitCode = main(process.argv.slice(2));
+// `nogil bench | head`: a reader that went away is not an error (the signal handlers and the
+// children's own exit-on-EOF still stop everything a run started).
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError) {
+    console.error(`nogil: ${error.message}`);
+    process.exitCode = USAGE_EXIT;
+  } else {
+    console.error(`nogil: ${(error as Error)?.stack ?? error}`);
+    process.exitCode = 1;
+  }
+}

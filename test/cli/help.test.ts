@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/node-child.js';
@@ -22,7 +23,11 @@ describe('the nogil command', () => {
   it('status --json reports the addon', () => {
     const r = nogil('status', '--json');
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ nativeAvailable: true, napiVersion: 8, platform: 'linux-x64-gnu' });
+    const status = JSON.parse(r.stdout);
+    expect(status).toMatchObject({ nativeAvailable: true, napiVersion: 8, platform: 'linux-x64-gnu' });
+    // Which binary, from where: the file itself exists.
+    expect(existsSync(status.loadedPath)).toBe(true);
+    expect(status.loadedPath).toMatch(/\.node$/);
   });
 
   it('status explains a missing addon', () => {
