@@ -77,4 +77,11 @@ function main(argv: string[]): number {
   return 2;
 }
 
-process.exitCode = main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+if (argv[0] === 'worker') {
+  // nogil/distributed (BullMQ, ioredis) loads only for this command.
+  const { runWorkerCommand } = await import('../distributed/worker-cli.js');
+  process.exitCode = await runWorkerCommand(argv.slice(1));
+} else {
+  process.exitCode = main(argv);
+}
