@@ -59,7 +59,8 @@ function optionsOfUrl(input: string | URL, name: string): RedisOptions {
     options.db = Number(db);
   }
   // SNI takes host names only (Node warns about an IP address).
-  if (url.protocol === 'rediss:') options.tls = isIP(options.host as string) ? {} : { servername: options.host as string };
+  if (url.protocol === 'rediss:')
+    options.tls = isIP(options.host as string) ? {} : { servername: options.host as string };
   return options;
 }
 

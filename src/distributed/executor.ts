@@ -137,6 +137,7 @@ export class RedisExecutor extends Executor<DistributedTask, WireTask> {
       batch.push(job);
     }
     this.#arm();
+    this.#submitter.setBusy(true);
     this.#submitter
       .add(
         batch.map((job) => ({
@@ -237,7 +238,10 @@ export class RedisExecutor extends Executor<DistributedTask, WireTask> {
 
   #onDone(job: InFlight): void {
     this.#inFlight.delete(job.jobId);
-    if (this.#inFlight.size === 0) this.#disarm();
+    if (this.#inFlight.size === 0) {
+      this.#disarm();
+      this.#submitter.setBusy(false);
+    }
     const future = job.item.future;
     if (!future.cancelled()) return;
     // CPython notifies a cancelled future when a worker would have picked it up; here nobody

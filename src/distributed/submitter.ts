@@ -2,10 +2,16 @@
 // QueueEvents reader (one blocking XREAD on the queue's event stream: a single subscription
 // however many futures are in flight) that pushes each job's start and outcome back.
 //
-// Fast results are never missed: the reader starts from the last event id read *before* the
-// first job is added (QueueEvents' default '$' would skip events that happen before its first
-// read). Connections are made on first use; while Redis is down, ioredis reconnects (at most
-// 1 s apart) and `connected`/`downSince` tell the executor's watchdog how long it has been.
+// Fast results are never missed: each reader starts from the last event id read *before* the
+// jobs it waits for are added (QueueEvents' default '$' would skip events that happen before
+// its first read).
+//
+// Connections live in a session, opened on first use and closed once nothing has been in
+// flight for LINGER_MS: BullMQ's reader keeps a ref'd timer around each blocking read, so an
+// idle executor that kept its reader would keep the process alive. Sockets are unref'd; the
+// executor's watchdog timer keeps the process alive while futures are pending. While Redis is
+// down, ioredis reconnects (at most 1 s apart) and `connected`/`downSince` tell the watchdog
+// for how long.
 import type { Queue, QueueEvents } from 'bullmq';
 import { bounded, ClientFamily, whenReady } from './clients.js';
 import type { ParsedConnection } from './connection.js';
@@ -44,8 +50,76 @@ const KEEP_FAILED = { age: 3600, count: 1000 };
 // writes two events per job before any result).
 const EVENTS_MAX_LEN = 50_000;
 const CLOSE_TIMEOUT_MS = 2000;
+const LINGER_MS = 1000;
 
 type Nullable = string | null;
+
+// One set of connections: the command client (and the Queue on it) and the event reader.
+class Session {
+  readonly family: ClientFamily;
+  readonly opened: Promise<void>;
+  queue: Queue | undefined;
+  events: QueueEvents | undefined;
+  up = false;
+  downSince = performance.now();
+  #closed = false;
+
+  constructor(
+    conn: ParsedConnection,
+    name: string,
+    prefix: string,
+    listener: JobListener,
+    onError: (e: Error) => void,
+  ) {
+    this.family = new ClientFamily(conn.options, true, onError);
+    let wasUp = false;
+    const root = this.family.root;
+    root.on('ready', () => {
+      this.up = true;
+      if (wasUp && !this.#closed) listener.reconnected();
+      wasUp = true;
+    });
+    root.on('close', () => {
+      if (this.up) this.downSince = performance.now();
+      this.up = false;
+    });
+    this.opened = this.#open(name, prefix, listener, onError);
+    this.opened.catch(() => {});
+  }
+
+  async #open(name: string, prefix: string, l: JobListener, onError: (e: Error) => void): Promise<void> {
+    const root = this.family.root;
+    await whenReady(root);
+    const opts = { connection: root, prefix };
+    const queue = new bullmq.Queue(name, { ...opts, streams: { events: { maxLen: EVENTS_MAX_LEN } } });
+    this.queue = queue;
+    queue.on('error', onError);
+    await queue.waitUntilReady();
+    const last = await root.xrevrange(queue.keys.events as string, '+', '-', 'COUNT', 1);
+    if (this.#closed) throw new Error('the session was closed');
+    const events = new bullmq.QueueEvents(name, { ...opts, lastEventId: last[0]?.[0] ?? '0-0', autorun: true });
+    this.events = events;
+    events.on('error', onError);
+    events.on('active', ({ jobId }) => l.active(jobId));
+    events.on('completed', ({ jobId, returnvalue }) => l.completed(jobId, returnvalue));
+    events.on('failed', ({ jobId, failedReason }) => l.failed(jobId, failedReason));
+    events.on('removed', ({ jobId }) => l.removed(jobId));
+    events.on('stalled', ({ jobId }) => l.stalled(jobId));
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const { events, queue, family } = this;
+    // No more events from this session (a newer one may already be reading).
+    for (const name of ['active', 'completed', 'failed', 'removed', 'stalled']) events?.removeAllListeners(name);
+    await bounded(async () => {
+      await events?.close();
+      await queue?.close();
+      if (family.root.status === 'ready') await family.root.quit();
+    }, CLOSE_TIMEOUT_MS);
+    family.forceClose();
+  }
+}
 
 /** The submitter's link to one queue (see the file comment). */
 export class Submitter {
@@ -53,15 +127,15 @@ export class Submitter {
   readonly #name: string;
   readonly #prefix: string;
   readonly #listener: JobListener;
-  #family: ClientFamily | undefined;
-  #queue: Queue | undefined;
-  #events: QueueEvents | undefined;
-  #ready: Promise<void> | undefined;
-  #up = false;
-  #wasUp = false;
-  #downSince = performance.now();
+  #session: Session | undefined;
+  #busy = false;
+  #ops = 0;
+  #linger: NodeJS.Timeout | undefined;
   #lastError: string | undefined;
   #closed = false;
+  readonly #onError = (error: Error): void => {
+    this.#lastError = error.message;
+  };
 
   constructor(conn: ParsedConnection, name: string, prefix: string, listener: JobListener) {
     this.#conn = conn;
@@ -70,14 +144,10 @@ export class Submitter {
     this.#listener = listener;
   }
 
-  /** Whether the command connection is up now. */
-  get connected(): boolean {
-    return this.#up;
-  }
-
   /** Since when (performance.now()) Redis has been unreachable, if it is. */
   get downSince(): number | undefined {
-    return this.#up ? undefined : this.#downSince;
+    const s = this.#session;
+    return !s || s.up ? undefined : s.downSince;
   }
 
   /** The last connection error's message (ioredis names host and port, never the password). */
@@ -85,108 +155,88 @@ export class Submitter {
     return this.#lastError;
   }
 
-  /** Connects (once) and starts the event reader; resolves when jobs can be added. */
-  ready(): Promise<void> {
-    this.#ready ??= this.#connect();
-    return this.#ready;
+  /** Futures are in flight (true) or none is (false: the session closes after LINGER_MS). */
+  setBusy(busy: boolean): void {
+    this.#busy = busy;
+    if (!busy) this.#scheduleLinger();
   }
 
-  async #connect(): Promise<void> {
+  #scheduleLinger(): void {
+    clearTimeout(this.#linger);
+    this.#linger = setTimeout(() => {
+      if (this.#busy) return;
+      if (this.#ops > 0) return this.#scheduleLinger();
+      const session = this.#session;
+      this.#session = undefined;
+      session?.close().catch(() => {});
+    }, LINGER_MS);
+    this.#linger.unref();
+  }
+
+  // Runs `op` on the open session (opening one if needed).
+  async #use<T>(op: (session: Session) => Promise<T>): Promise<T> {
     if (this.#closed) throw new Error('the executor is closed');
-    this.#downSince = performance.now();
-    const family = new ClientFamily(this.#conn.options, true, (error) => {
-      this.#lastError = error.message;
-    });
-    this.#family = family;
-    const root = family.root;
-    root.on('ready', () => {
-      this.#up = true;
-      if (this.#wasUp) this.#listener.reconnected();
-      this.#wasUp = true;
-    });
-    root.on('close', () => {
-      if (this.#up) this.#downSince = performance.now();
-      this.#up = false;
-    });
-    await whenReady(root);
-    const opts = { connection: root, prefix: this.#prefix };
-    const queue = new bullmq.Queue(this.#name, { ...opts, streams: { events: { maxLen: EVENTS_MAX_LEN } } });
-    this.#queue = queue;
-    queue.on('error', (error: Error) => {
-      this.#lastError = error.message;
-    });
-    await queue.waitUntilReady();
-    const last = await root.xrevrange(queue.keys.events as string, '+', '-', 'COUNT', 1);
-    const lastEventId = last[0]?.[0] ?? '0-0';
-    const events = new bullmq.QueueEvents(this.#name, { ...opts, lastEventId, autorun: true });
-    this.#events = events;
-    const l = this.#listener;
-    events.on('error', (error: Error) => {
-      this.#lastError = error.message;
-    });
-    events.on('active', ({ jobId }) => l.active(jobId));
-    events.on('completed', ({ jobId, returnvalue }) => l.completed(jobId, returnvalue));
-    events.on('failed', ({ jobId, failedReason }) => l.failed(jobId, failedReason));
-    events.on('removed', ({ jobId }) => l.removed(jobId));
-    events.on('stalled', ({ jobId }) => l.stalled(jobId));
+    this.#session ??= new Session(this.#conn, this.#name, this.#prefix, this.#listener, this.#onError);
+    const session = this.#session;
+    this.#ops++;
+    try {
+      await session.opened;
+      return await op(session);
+    } finally {
+      this.#ops--;
+    }
   }
 
   /** Adds jobs (one round trip for the whole batch). */
-  async add(jobs: readonly NewJob[]): Promise<void> {
-    await this.ready();
-    await this.#queue!.addBulk(
-      jobs.map((job) => ({
-        name: job.name,
-        data: job.data,
-        opts: { jobId: job.jobId, attempts: 1, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED },
-      })),
-    );
+  add(jobs: readonly NewJob[]): Promise<void> {
+    return this.#use(async (s) => {
+      await s.queue!.addBulk(
+        jobs.map((job) => ({
+          name: job.name,
+          data: job.data,
+          opts: { jobId: job.jobId, attempts: 1, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED },
+        })),
+      );
+    });
   }
 
   /** Removes a job that no worker has taken; false if one has (or it is gone). */
-  async remove(jobId: string): Promise<boolean> {
-    await this.ready();
-    return (await this.#queue!.remove(jobId)) === 1;
+  remove(jobId: string): Promise<boolean> {
+    return this.#use(async (s) => (await s.queue!.remove(jobId)) === 1);
   }
 
   /** The stored state of each job (one pipelined round trip). */
-  async inspect(jobIds: readonly string[]): Promise<StoredJob[]> {
-    await this.ready();
-    const queue = this.#queue!;
-    const pipeline = this.#family!.root.pipeline();
-    for (const id of jobIds) pipeline.hmget(queue.toKey(id), 'timestamp', 'finishedOn', 'returnvalue', 'failedReason');
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, fields]): StoredJob => {
-      if (error) throw error;
-      const [timestamp, finishedOn, returnvalue, failedReason] = fields as [Nullable, Nullable, Nullable, Nullable];
-      if (timestamp === null) return { state: 'missing' };
-      if (finishedOn === null) return { state: 'pending' };
-      if (returnvalue !== null && failedReason === null) {
-        return { state: 'completed', returnvalue: JSON.parse(returnvalue) as unknown };
-      }
-      return { state: 'failed', reason: failedReason ?? 'unknown failure' };
+  inspect(jobIds: readonly string[]): Promise<StoredJob[]> {
+    return this.#use(async (s) => {
+      const queue = s.queue!;
+      const pipeline = s.family.root.pipeline();
+      for (const id of jobIds)
+        pipeline.hmget(queue.toKey(id), 'timestamp', 'finishedOn', 'returnvalue', 'failedReason');
+      const replies = (await pipeline.exec()) ?? [];
+      return replies.map(([error, fields]): StoredJob => {
+        if (error) throw error;
+        const [timestamp, finishedOn, returnvalue, failedReason] = fields as [Nullable, Nullable, Nullable, Nullable];
+        if (timestamp === null) return { state: 'missing' };
+        if (finishedOn === null) return { state: 'pending' };
+        if (returnvalue !== null && failedReason === null) {
+          return { state: 'completed', returnvalue: JSON.parse(returnvalue) as unknown };
+        }
+        return { state: 'failed', reason: failedReason ?? 'unknown failure' };
+      });
     });
   }
 
   /** How many BullMQ workers serve the queue now. */
-  async workers(): Promise<number> {
-    await this.ready();
-    return this.#queue!.getWorkersCount();
+  workers(): Promise<number> {
+    return this.#use((s) => s.queue!.getWorkersCount());
   }
 
-  /** Closes the reader, the queue and the clients (bounded: never waits on a dead Redis). */
+  /** Closes everything (bounded: never waits on an unreachable Redis). */
   async close(): Promise<void> {
     this.#closed = true;
-    const family = this.#family;
-    if (!family) return;
-    const events = this.#events;
-    const queue = this.#queue;
-    await bounded(async () => {
-      await events?.close();
-      await queue?.close();
-      if (family.root.status === 'ready') await family.root.quit();
-    }, CLOSE_TIMEOUT_MS);
-    family.forceClose();
-    this.#ready?.catch(() => {});
+    clearTimeout(this.#linger);
+    const session = this.#session;
+    this.#session = undefined;
+    await session?.close();
   }
 }
