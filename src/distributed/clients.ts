@@ -57,6 +57,7 @@ export async function bounded(close: () => Promise<unknown>, ms: number): Promis
 /** Resolves once `client` is connected (connecting it if lazy); ioredis retries meanwhile. */
 export function whenReady(client: RedisClient, signal?: AbortSignal): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
+  if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     const done = (): void => {
       client.off('ready', onReady);

@@ -7,9 +7,10 @@ import type { Redis as RedisClass } from 'ioredis';
 const INSTALL = 'nogil/distributed needs its optional peer dependencies: npm install bullmq ioredis';
 
 function missing(error: unknown): Error {
-  const e = new Error(`${INSTALL} (${(error as Error)?.message?.split('\n')[0] ?? String(error)})`, { cause: error });
-  Object.defineProperty(e, 'code', { value: 'ERR_NOGIL_MISSING_PEER', enumerable: true });
-  // Printed as it is when uncaught: the one line is the whole story.
+  const e = new Error(`${INSTALL} (${(error as Error)?.message?.split('\n')[0] ?? String(error)})`);
+  // Printed as it is when uncaught: the one line is the whole story (no enumerable props, no
+  // cause, no frames for Node to add).
+  Object.defineProperty(e, 'code', { value: 'ERR_NOGIL_MISSING_PEER', enumerable: false });
   e.stack = `Error [ERR_NOGIL_MISSING_PEER]: ${e.message}`;
   return e;
 }

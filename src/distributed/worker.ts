@@ -226,7 +226,8 @@ async function processJob(job: Job, policy: TaskPolicy, local: LocalExecutor, ba
     return encodeFailure(
       withCode(
         new BrokenExecutor(
-          `task ${taskLabel(data.task)} was started ${runs - 1} times and its worker died each time (retries: ${data.retries})`,
+          `task ${taskLabel(data.task)}: the worker running it died ${runs - 1} time${runs === 2 ? '' : 's'} ` +
+            `(retries: ${data.retries})`,
         ),
         'ERR_NOGIL_RETRIES_EXHAUSTED',
       ),
