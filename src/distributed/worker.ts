@@ -216,6 +216,26 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   return { queue, backend, concurrency, closed, close, [Symbol.asyncDispose]: close };
 }
 
+// Admitted module tasks, by module and export (the policy check resolves real paths: once
+// per module, not once per job). Refusals are not cached: a module may appear later.
+const admittedModules = new WeakMap<TaskPolicy, Map<string, WireTask>>();
+
+function admitted(task: WireTask, policy: TaskPolicy): WireTask {
+  if (task.kind !== 'module') return admitTask(task, policy);
+  let cache = admittedModules.get(policy);
+  if (!cache) {
+    cache = new Map();
+    admittedModules.set(policy, cache);
+  }
+  const key = `${task.module}\0${task.name}`;
+  let hit = cache.get(key);
+  if (!hit) {
+    hit = admitTask(task, policy);
+    cache.set(key, hit);
+  }
+  return hit;
+}
+
 // One job: check the attempt count and the policy, run the task, encode the outcome. Every
 // failure is an outcome (the job completes); only a job this version cannot read throws.
 async function processJob(job: Job, policy: TaskPolicy, local: LocalExecutor, backend: WorkerBackend): Promise<string> {
@@ -234,7 +254,7 @@ async function processJob(job: Job, policy: TaskPolicy, local: LocalExecutor, ba
     );
   }
   try {
-    const task = admitTask(data.task, policy);
+    const task = admitted(data.task, policy);
     const args = decode(data.args) as unknown[];
     return encodeOutcome(await runTask(local, backend, task, args, data.chunk));
   } catch (error) {
