@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { PermissionError, RedisExecutor } from 'nogil/distributed';
+import { PermissionError, RedisExecutor, startWorker } from 'nogil/distributed';
 import { asCompleted, BrokenExecutor, Future, wait } from 'nogil/futures';
 import { ValueError } from 'nogil/threading';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,8 @@ beforeAll(async () => {
       startWorkerProcess([...common, '--queue', 'main'], { env }),
       startWorkerProcess([...common, '--queue', 'main'], { env }),
       startWorkerProcess([...common, '--queue', 'source', '--allow-source'], { env }),
+      startWorkerProcess([...common, '--queue', 'native', '--backend', 'native'], { env }),
+      startWorkerProcess([...common, '--queue', 'processes', '--backend', 'processes'], { env }),
     ])),
   );
 });
@@ -223,6 +225,48 @@ describe('RedisExecutor with nogil worker processes', () => {
     await expect(f).rejects.toThrow(BrokenExecutor);
     await queue.close();
     await executor.shutdown();
+  });
+
+  it('runs native kernels on a native worker, and tasks on a processes worker', async () => {
+    const native = new RedisExecutor({ connection: redis.url, queue: 'native' });
+    expect(await native.submit('gcd', 12, 18)).toBe(6);
+    const got: unknown[] = [];
+    for await (const g of native.map('bruteGcd', [[12, 18] as [number, number], [7, 5]], { chunksize: 2 })) got.push(g);
+    expect(got).toEqual([6, 1]);
+    // A native worker runs kernels only; a threads worker refuses kernels.
+    await expect(native.submit(task('add'), 1, 2)).rejects.toThrow(
+      /needs a worker with --backend threads or processes/,
+    );
+    const threads = new RedisExecutor({ connection: redis.url, queue: 'main' });
+    await expect(threads.submit('gcd', 1, 2)).rejects.toThrow(/needs a worker with --backend native/);
+    const processes = new RedisExecutor({ connection: redis.url, queue: 'processes' });
+    const [value, pid] = (await processes.submit(task('slow'), 'p', 1)) as [string, number];
+    expect(value).toBe('p');
+    // The task ran in a child of the worker process, not in the worker itself.
+    expect(workers.map((w) => w.pid)).not.toContain(pid);
+    await Promise.all([native.shutdown(), threads.shutdown(), processes.shutdown()]);
+  });
+
+  it('startWorker in-process: serves until close(); closed settles', async () => {
+    const handle = await startWorker({
+      connection: redis.url,
+      queue: 'inproc',
+      concurrency: 1,
+      allowModules: [allowedDir],
+    });
+    expect(handle).toMatchObject({ queue: 'inproc', backend: 'threads', concurrency: 1 });
+    const executor = new RedisExecutor({ connection: redis.url, queue: 'inproc' });
+    const running = executor.submit(task('slow'), 'kept', 300);
+    await expect.poll(() => running.running(), { timeout: 10_000 }).toBe(true);
+    // close() finishes the running task first.
+    const closing = handle[Symbol.asyncDispose]();
+    expect(((await running) as unknown[])[0]).toBe('kept');
+    await closing;
+    await handle.closed;
+    // Closed: a new task waits in the queue (no worker), and is cancelled by shutdown.
+    const parked = executor.submit(task('add'), 1, 1);
+    await executor.shutdown({ cancelFutures: true });
+    expect(parked.cancelled()).toBe(true);
   });
 
   it('a script that awaits its results and forgets shutdown() exits by itself', async () => {

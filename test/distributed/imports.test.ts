@@ -13,9 +13,10 @@ describe('optional peer dependencies', () => {
     const r = await runNode(
       `const root = await import('nogil');
        await import('nogil/futures');
-       console.log(typeof root.ThreadPoolExecutor === 'undefined' || typeof root.Future, 'RedisExecutor' in root);`,
+       console.log(typeof root.Future, 'RedisExecutor' in root);`,
       { args: hide },
     );
+    // The hook makes bullmq and ioredis unresolvable: any attempt to load them would fail the imports.
     expect(r.stderr).not.toContain('hide-peers');
     expect(r.stdout.trim()).toBe('function false');
     expect(r.code).toBe(0);
@@ -27,7 +28,6 @@ describe('optional peer dependencies', () => {
        catch (e) { console.log(JSON.stringify({ message: e.message, code: e.code })); }`,
       { args: hide },
     );
-    expect(caught.stderr).toContain('hide-peers: bullmq requested');
     const { message, code } = JSON.parse(caught.stdout) as { message: string; code: string };
     expect(code).toBe('ERR_NOGIL_MISSING_PEER');
     expect(message).toContain('npm install bullmq ioredis');
@@ -39,7 +39,9 @@ describe('optional peer dependencies', () => {
       .split('\n')
       .filter((l) => l.trim() !== '' && !l.startsWith('hide-peers'))
       .filter((l) => !/^(node:internal\/|\s+triggerUncaughtException\(|\s+\^$|Node\.js v)/.test(l));
-    expect(report).toEqual([expect.stringMatching(/^\[?Error \[ERR_NOGIL_MISSING_PEER\]: .*npm install bullmq ioredis/)]);
+    expect(report).toEqual([
+      expect.stringMatching(/^\[?Error \[ERR_NOGIL_MISSING_PEER\]: .*npm install bullmq ioredis/),
+    ]);
   });
 
   it('nogil worker without them prints the line and exits 1', () => {
