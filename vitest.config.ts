@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Fails fast, naming any program the suite runs that is missing (sh, openssl, python3, ...).
+    globalSetup: ['test/setup/prerequisites.ts'],
     // Concurrency tests race real threads and processes on a 2-core machine: one file at a
     // time keeps their timing assertions meaningful.
     fileParallelism: false,

@@ -62,3 +62,26 @@ export function check(results, label, value, op, target) {
   results.push({ label, ok });
   console.log(`  ${ok ? 'PASS' : 'MISS'}  ${label}: ${fmt(value, 2)} (target ${op} ${fmt(target, 2)})`);
 }
+
+/** The best makespan of indivisible jobs on `p` identical threads (exact branch and bound). */
+export function optimalMakespan(jobs, p) {
+  const sorted = [...jobs].sort((a, b) => b - a);
+  const loads = new Array(p).fill(0);
+  let best = Number.POSITIVE_INFINITY;
+  (function place(i) {
+    if (i === sorted.length) {
+      best = Math.min(best, Math.max(...loads));
+      return;
+    }
+    const seen = new Set();
+    for (let k = 0; k < p; k++) {
+      if (seen.has(loads[k])) continue; // equal loads are interchangeable
+      seen.add(loads[k]);
+      if (loads[k] + sorted[i] >= best) continue;
+      loads[k] += sorted[i];
+      place(i + 1);
+      loads[k] -= sorted[i];
+    }
+  })(0);
+  return best;
+}

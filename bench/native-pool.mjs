@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { bruteGcd, gcd, js, NativePool } from 'nogil/native';
 import { Piscina } from 'piscina';
-import { check, fmt, interleaved, machine, median, table, time } from './lib.mjs';
+import { check, fmt, interleaved, machine, median, optimalMakespan, table, time } from './lib.mjs';
 
 const { values: opts } = parseArgs({
   options: { json: { type: 'string' }, threads: { type: 'string' }, runs: { type: 'string' } },
@@ -29,29 +29,6 @@ const tutorial = [
   [7134890, 873490],
 ];
 const twelve = [...tutorial, ...tutorial, ...tutorial];
-
-/** The best makespan of indivisible jobs on `p` identical threads (exact branch and bound). */
-function optimalMakespan(jobs, p) {
-  const sorted = [...jobs].sort((a, b) => b - a);
-  const loads = new Array(p).fill(0);
-  let best = Number.POSITIVE_INFINITY;
-  (function place(i) {
-    if (i === sorted.length) {
-      best = Math.min(best, Math.max(...loads));
-      return;
-    }
-    const seen = new Set();
-    for (let k = 0; k < p; k++) {
-      if (seen.has(loads[k])) continue; // equal loads are interchangeable
-      seen.add(loads[k]);
-      if (loads[k] + sorted[i] >= best) continue;
-      loads[k] += sorted[i];
-      place(i + 1);
-      loads[k] -= sorted[i];
-    }
-  })(0);
-  return best;
-}
 
 const pool = new NativePool({ threads: P });
 const piscina = new Piscina({ filename: workerFile.href, minThreads: P, maxThreads: P, idleTimeout: 60_000 });

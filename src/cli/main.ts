@@ -35,6 +35,7 @@ function status(): Record<string, unknown> {
   return {
     ...base,
     loadedFrom: info.from,
+    loadedPath: info.path,
     loadMs: Math.round(info.loadMs * 100) / 100,
     napiVersion: native.napiVersion,
     addonVersion: native.version,
@@ -45,7 +46,7 @@ function printStatus(): void {
   const s = status();
   if (s.nativeAvailable) {
     console.log(
-      `native addon: loaded from ${s.loadedFrom} in ${s.loadMs} ms (N-API ${s.napiVersion}, ${s.platform}, ${s.cores} cores)`,
+      `native addon: loaded from ${s.loadedFrom} (${s.loadedPath}) in ${s.loadMs} ms (N-API ${s.napiVersion}, ${s.platform}, ${s.cores} cores)`,
     );
   } else {
     console.log(`native addon: NOT available\n${s.nativeLoadError}`);

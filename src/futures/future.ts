@@ -15,7 +15,8 @@
 // saves); they attach a *probe* (`kProbe`) instead: a view of the task's state slot in shared
 // memory that the worker flips when it starts the task. `running()`, `cancel()` and friends
 // consult the probe, so they stay exact: `cancel()` wins only if it flips the slot first.
-import { abortError } from '../internal/abort.js';
+import { abortErrorWith } from '../internal/abort.js';
+import { RuntimeError } from '../internal/python-errors.js';
 import { invalidArgType } from '../internal/validate.js';
 import { CancelledError, InvalidStateError, TimeoutError } from './errors.js';
 import { longTimeout, timeoutOf } from './timeout.js';
@@ -158,7 +159,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /**
    * Marks the future running, or (if it was cancelled) as cancelled-and-notified. Returns
    * false if it was cancelled (the executor must then not run the task).
-   * @throws {InvalidStateError} if the future is running or done.
+   * @throws {RuntimeError} if the future is running or finished (as CPython: a bug in the executor).
    */
   setRunningOrNotifyCancel(): boolean {
     const state = this.#sync();
@@ -170,7 +171,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
       this.#state = 'RUNNING';
       return true;
     }
-    throw new InvalidStateError(`Future ${this.#id} in unexpected state: ${state}`);
+    throw new RuntimeError(`Future ${this.#id} in unexpected state: ${state}`);
   }
 
   /** Sets the result. @throws {InvalidStateError} if the future is done already. */
@@ -191,7 +192,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   /** Awaitable: `await future` resolves to the result or throws its error. */
-  // biome-ignore lint/suspicious/noThenProperty: a Future is awaitable by design (API.md)
+  // biome-ignore lint/suspicious/noThenProperty: a Future is awaitable by design (docs/futures.md)
   then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
@@ -302,5 +303,5 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
 /** Internal helper for executors: `AbortError` with the signal's reason as cause. */
 export function taskAbortError(reason: unknown): Error {
-  return abortError(reason, 'The task was aborted');
+  return abortErrorWith(reason, 'The task was aborted');
 }

@@ -17,6 +17,7 @@ export {
 } from './errors.js';
 export { Executor, type ExecutorStats, type WorkItem } from './executor.js';
 export { Future, type FutureState, type StartProbe } from './future.js';
+export { NativePoolExecutor, type NativePoolExecutorOptions } from './native-pool.js';
 export type { MapOptions, ShutdownOptions, SubmitOptions } from './options.js';
 export type { ModuleTask, TaskArgs, TaskFunction, TaskItem, TaskResult } from './types.js';
 export {
@@ -25,8 +26,9 @@ export {
   asCompleted,
   FIRST_COMPLETED,
   FIRST_EXCEPTION,
-  type ReturnWhen,
   type FutureWaitOptions,
+  type ReturnWhen,
   type WaitResult,
   wait,
+  type YieldedFuture,
 } from './wait.js';

@@ -5,6 +5,7 @@
 import { invalidArgType } from '../internal/validate.js';
 import type { Future } from './future.js';
 import { type MapOptions, mapOptionsOf } from './options.js';
+import { serialized } from './serial.js';
 
 /** How `startMap` submits: one task per item, or one chunk task per `chunksize` items. */
 export interface MapSubmitter {
@@ -73,8 +74,8 @@ export function startMap<R>(
   let chunkResults: unknown[] = [];
   let chunkAt = 0;
   let finished = false;
-  const iterator: AsyncIterableIterator<R> = {
-    async next(): Promise<IteratorResult<R>> {
+  const step = async (): Promise<IteratorResult<R>> => {
+    for (;;) {
       if (chunkAt < chunkResults.length) return { value: chunkResults[chunkAt++] as R, done: false };
       if (finished) return { value: undefined, done: true };
       try {
@@ -98,16 +99,23 @@ export function startMap<R>(
           // Python's _result_or_cancel: a task that timed out is cancelled (if still pending).
           t.future.cancel();
         }
+        // return() came while this call waited: the iteration is over.
+        if (finished) return { value: undefined, done: true };
         if (!t.chunk) return { value: value as R, done: false };
         chunkResults = value as unknown[];
         chunkAt = 0;
-        return iterator.next();
       } catch (error) {
         finished = true;
         cancelRest();
         throw error;
       }
-    },
+    }
+  };
+  const iterator: AsyncIterableIterator<R> = {
+    // The rest of a chunk needs no wait: served without an async step.
+    next: serialized(step, () =>
+      chunkAt < chunkResults.length ? { value: chunkResults[chunkAt++] as R, done: false } : undefined,
+    ),
     async return(): Promise<IteratorResult<R>> {
       finished = true;
       chunkResults = [];

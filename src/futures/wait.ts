@@ -5,6 +5,7 @@
 import { invalidArgType, invalidArgValue } from '../internal/validate.js';
 import { TimeoutError } from './errors.js';
 import { Future, kFailed, kObserve } from './future.js';
+import { serialized } from './serial.js';
 import { longTimeout, timeoutOf } from './timeout.js';
 
 /** `wait` returns when any future finishes or is cancelled. */
@@ -25,21 +26,21 @@ export interface FutureWaitOptions {
   returnWhen?: ReturnWhen | undefined;
 }
 
-/** What {@link wait} resolves to. */
-export interface WaitResult<T> {
-  readonly done: Set<Future<T>>;
-  readonly notDone: Set<Future<T>>;
+/** What {@link wait} resolves to: the futures given, split in two Sets. */
+export interface WaitResult<F extends Future<unknown> = Future<unknown>> {
+  readonly done: Set<F>;
+  readonly notDone: Set<F>;
 }
 
-function futuresOf<T>(fs: unknown, name: string): Set<Future<T>> {
+function futuresOf<F extends Future<unknown>>(fs: unknown, name: string): Set<F> {
   if (fs === null || typeof fs !== 'object' || typeof (fs as Iterable<unknown>)[Symbol.iterator] !== 'function') {
     throw invalidArgType(name, 'an iterable of Futures', fs);
   }
-  const set = new Set<Future<T>>();
+  const set = new Set<F>();
   let i = 0;
   for (const f of fs as Iterable<unknown>) {
     if (!(f instanceof Future)) throw invalidArgType(`${name}[${i}]`, 'an instance of Future', f);
-    set.add(f as Future<T>);
+    set.add(f as F);
     i++;
   }
   return set;
@@ -49,7 +50,7 @@ function failed(f: Future<unknown>): boolean {
   return f.done() && !f.cancelled() && f[kFailed]();
 }
 
-function satisfied<T>(returnWhen: ReturnWhen, done: Set<Future<T>>, notDone: Set<Future<T>>): boolean {
+function satisfied<F extends Future<unknown>>(returnWhen: ReturnWhen, done: Set<F>, notDone: Set<F>): boolean {
   if (notDone.size === 0) return true;
   if (returnWhen === FIRST_COMPLETED) return done.size > 0;
   if (returnWhen === FIRST_EXCEPTION) for (const f of done) if (failed(f)) return true;
@@ -63,9 +64,12 @@ function satisfied<T>(returnWhen: ReturnWhen, done: Set<Future<T>>, notDone: Set
  * @example
  * const { done, notDone } = await wait(futures, { timeout: 1000, returnWhen: FIRST_COMPLETED });
  */
-export async function wait<T>(fs: Iterable<Future<T>>, options: FutureWaitOptions = {}): Promise<WaitResult<T>> {
+export async function wait<F extends Future<unknown>>(
+  fs: Iterable<F>,
+  options: FutureWaitOptions = {},
+): Promise<WaitResult<F>> {
   if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
-  const all = futuresOf<T>(fs, 'fs');
+  const all = futuresOf<F>(fs, 'fs');
   const ms = timeoutOf(options.timeout, 'options.timeout');
   const returnWhen = options.returnWhen ?? ALL_COMPLETED;
   if (returnWhen !== FIRST_COMPLETED && returnWhen !== FIRST_EXCEPTION && returnWhen !== ALL_COMPLETED) {
@@ -75,8 +79,8 @@ export async function wait<T>(fs: Iterable<Future<T>>, options: FutureWaitOption
       'must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED',
     );
   }
-  const done = new Set<Future<T>>();
-  const notDone = new Set<Future<T>>();
+  const done = new Set<F>();
+  const notDone = new Set<F>();
   for (const f of all) (f.done() ? done : notDone).add(f);
   if (satisfied(returnWhen, done, notDone) || ms === 0) return { done, notDone };
 
@@ -109,6 +113,14 @@ export async function wait<T>(fs: Iterable<Future<T>>, options: FutureWaitOption
   return { done, notDone };
 }
 
+/**
+ * A future as `asCompleted` yields it: the `Future` itself, typed without `then`. TypeScript
+ * types `for await (const f of ...)` as the *awaited* element, which would make a yielded
+ * future its result type (`number` for `Future<number>`) although the loop gets the Future;
+ * hiding `then` keeps `f` a Future in the loop (`f.result()`, `Map<Future<T>, ...>.get(f)`).
+ */
+export type YieldedFuture<T> = Future<T> & { readonly then: never };
+
 /** Options of {@link asCompleted}. */
 export interface AsCompletedOptions {
   /** The iteration throws `TimeoutError` if futures are still unfinished this many ms after the call. */
@@ -124,16 +136,16 @@ export interface AsCompletedOptions {
  * @example
  * for await (const f of asCompleted(futures)) console.log(await f.result());
  */
-export function asCompleted<T>(
-  fs: Iterable<Future<T>>,
+export function asCompleted<F extends Future<unknown>>(
+  fs: Iterable<F>,
   options: AsCompletedOptions = {},
-): AsyncIterableIterator<Future<T>> {
+): AsyncIterableIterator<F & { readonly then: never }> {
   if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
-  const all = futuresOf<T>(fs, 'fs');
+  const all = futuresOf<F>(fs, 'fs');
   const ms = timeoutOf(options.timeout, 'options.timeout');
   const total = all.size;
-  const ready: Array<Future<T>> = [];
-  const pending = new Set<Future<T>>();
+  const ready: F[] = [];
+  const pending = new Set<F>();
   for (const f of all) {
     if (f.done()) ready.push(f);
     else pending.add(f);
@@ -161,27 +173,31 @@ export function asCompleted<T>(
     timer.clear();
     for (const off of unsubscribe) off();
     pending.clear();
+    // A next() waiting now sees `finished` and ends.
+    wake?.();
   };
-  const iterator: AsyncIterableIterator<Future<T>> = {
-    async next(): Promise<IteratorResult<Future<T>>> {
-      while (!finished) {
-        const f = ready.shift();
-        if (f) return { value: f, done: false };
-        if (pending.size === 0) break;
-        if (expired) {
-          const left = pending.size;
-          close();
-          throw new TimeoutError(`${left} (of ${total}) futures unfinished`);
-        }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = undefined;
+  type Yielded = F & { readonly then: never };
+  const step = async (): Promise<IteratorResult<Yielded>> => {
+    while (!finished) {
+      const f = ready.shift();
+      if (f) return { value: f as Yielded, done: false };
+      if (pending.size === 0) break;
+      if (expired) {
+        const left = pending.size;
+        close();
+        throw new TimeoutError(`${left} (of ${total}) futures unfinished`);
       }
-      close();
-      return { value: undefined, done: true };
-    },
-    async return(): Promise<IteratorResult<Future<T>>> {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = undefined;
+    }
+    close();
+    return { value: undefined, done: true };
+  };
+  const iterator: AsyncIterableIterator<Yielded> = {
+    next: serialized(step),
+    async return(): Promise<IteratorResult<Yielded>> {
       close();
       return { value: undefined, done: true };
     },

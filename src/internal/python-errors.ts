@@ -1,5 +1,5 @@
 // Python's built-in exceptions that nogil raises across modules. Exported publicly from
-// nogil/threading, nogil/queue and the package root (see API.md).
+// nogil/threading, nogil/queue and the package root (docs/python-to-nogil.md).
 import { NogilError, registerError } from './errors.js';
 
 /**

@@ -116,13 +116,21 @@ export function fromDescriptor(desc: SharedDescriptor): object {
 }
 
 // Containers the walk enters: arrays, Maps, Sets, and objects that structured clone turns into
-// plain objects (plain objects and class instances; not Dates, RegExps, typed arrays, errors).
-function kindOf(value: object): 'array' | 'map' | 'set' | 'object' | undefined {
+// plain objects (plain objects and class instances; not Dates, RegExps, typed arrays), and
+// errors, only to find primitives there: structured clone keeps an error's message, stack and
+// cause only (a primitive in another property would vanish), so `encodeShared` refuses them.
+function kindOf(value: object): 'array' | 'map' | 'set' | 'object' | 'error' | undefined {
   if (Array.isArray(value)) return 'array';
   if (value instanceof Map) return 'map';
   if (value instanceof Set) return 'set';
   const tag = Object.prototype.toString.call(value);
+  if (tag === '[object Error]') return 'error';
   return tag === '[object Object]' ? 'object' : undefined;
+}
+
+// The properties of an error that may hold values (its own ones, `cause` included).
+function errorKeys(value: object): string[] {
+  return Object.getOwnPropertyNames(value).filter((k) => k !== 'stack' && k !== 'message');
 }
 
 /** The first shared primitive inside `value`, with a path to it, or `undefined`. */
@@ -155,7 +163,8 @@ export function findShared(value: unknown, path = 'value'): { kind: string; path
         }
         return undefined;
       case 'object':
-        for (const k of Object.keys(v)) {
+      case 'error':
+        for (const k of kindOf(v) === 'error' ? errorKeys(v) : Object.keys(v)) {
           const hit = visit((v as Record<string, unknown>)[k], `${p}.${k}`);
           if (hit) return hit;
         }
@@ -170,12 +179,14 @@ export function findShared(value: unknown, path = 'value'): { kind: string; path
 /**
  * Replaces every shared primitive in `value` by its descriptor. Returns `value` itself when it
  * holds none (the common case: no copy); otherwise a copy of the containers on the way.
+ * @throws {TypeError} for a primitive inside an Error (structured clone would drop it), naming
+ * its path from `path`.
  */
-export function encodeShared<T>(value: T): T {
+export function encodeShared<T>(value: T, path = 'value'): T {
   if (isShareable(value)) return toDescriptor(value) as T;
   if (value === null || typeof value !== 'object' || findShared(value) === undefined) return value;
   const copies = new Map<object, unknown>();
-  const copy = (v: unknown): unknown => {
+  const copy = (v: unknown, p: string): unknown => {
     if (v === null || typeof v !== 'object') return v;
     if (isShareable(v)) return toDescriptor(v);
     const done = copies.get(v);
@@ -184,32 +195,49 @@ export function encodeShared<T>(value: T): T {
       case 'array': {
         const out: unknown[] = [];
         copies.set(v, out);
-        for (const x of v as unknown[]) out.push(copy(x));
+        (v as unknown[]).forEach((x, i) => {
+          out.push(copy(x, `${p}[${i}]`));
+        });
         return out;
       }
       case 'map': {
         const out = new Map<unknown, unknown>();
         copies.set(v, out);
-        for (const [k, x] of v as Map<unknown, unknown>) out.set(copy(k), copy(x));
+        for (const [k, x] of v as Map<unknown, unknown>)
+          out.set(copy(k, `${p}.<key>`), copy(x, `${p}.get(${String(k)})`));
         return out;
       }
       case 'set': {
         const out = new Set<unknown>();
         copies.set(v, out);
-        for (const x of v as Set<unknown>) out.add(copy(x));
+        for (const x of v as Set<unknown>) out.add(copy(x, `${p}.<item>`));
         return out;
       }
       case 'object': {
         const out: Record<string, unknown> = {};
         copies.set(v, out);
-        for (const k of Object.keys(v)) out[k] = copy((v as Record<string, unknown>)[k]);
+        for (const k of Object.keys(v)) out[k] = copy((v as Record<string, unknown>)[k], `${p}.${k}`);
         return out;
+      }
+      case 'error': {
+        const hit = findShared(v, p);
+        if (hit) {
+          throw withCode(
+            new TypeError(
+              `A ${hit.kind} (at ${hit.path}) cannot cross to another thread inside an Error: structured ` +
+                "clone keeps only an error's message, stack and cause, so it would not arrive live; " +
+                'pass it as an argument of its own',
+            ),
+            'ERR_INVALID_ARG_TYPE',
+          );
+        }
+        return v;
       }
       default:
         return v;
     }
   };
-  return copy(value) as T;
+  return copy(value, path) as T;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Task references: how a function to run on another thread is named and found again there.
 //
-// Two forms (API.md, `Thread` target and executor `fn`):
+// Two forms (a `Thread` target and an executor `fn`, see docs/python-to-nogil.md):
 //   - a self-contained function, sent by source (`fn.toString()`) and compiled in the worker; it
 //     must not use variables from its enclosing scope (pass them as arguments instead);
 //   - `{ module, name }`: a module (file path, `file:`/`data:` URL, or bare package specifier)

@@ -2,12 +2,18 @@
 // the load error) from here.
 //
 // Where the addon comes from, in order:
-//   1. NOGIL_NATIVE_PATH, an explicit file (tests, custom builds);
-//   2. the platform package `nogil-<platform>` (what `npm install nogil` brings, prebuilt);
-//   3. the local build `build/nogil.<platform>.node` (`npm run build:native` in a checkout).
+//   1. NOGIL_NATIVE_PATH, an explicit file (tests, custom builds); final if it fails;
+//   2. the local build `build/nogil.<platform>.node` (`npm run build:native` in a checkout),
+//      when it is newer than every packaged copy: a contributor's rebuild always wins over the
+//      workspace symlink's stale platform package;
+//   3. the platform package `nogil-<platform>` (what `npm install nogil` brings, prebuilt);
+//   4. `prebuilds/<platform>-<arch>/` inside this package, found by node-gyp-build: the second
+//      channel when optional dependencies were omitted or a lockfile from another platform
+//      skipped the platform package;
+//   5. the local build, even if older (nothing else was found).
 // If none loads, every non-native feature still works and native calls throw an error that
-// names the platform and the fix.
-import { existsSync, readFileSync } from 'node:fs';
+// names the platform, what was tried, and the fix.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { withCode } from '../internal/errors.js';
@@ -56,28 +62,69 @@ interface Loaded {
   readonly binding: RawBinding | null;
   readonly error: Error | null;
   readonly from: string | null;
+  readonly path: string | null;
   readonly loadMs: number;
+}
+
+/** The file a package specifier or path resolves to, or undefined. */
+function resolveFile(spec: string): string | undefined {
+  try {
+    return require.resolve(spec);
+  } catch {
+    return undefined;
+  }
+}
+
+function mtimeOf(file: string | undefined): number {
+  if (!file) return Number.NEGATIVE_INFINITY;
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return Number.NEGATIVE_INFINITY;
+  }
+}
+
+/** The prebuilt copy node-gyp-build finds in this package's `prebuilds/`, or undefined. */
+function prebuildFile(): string | undefined {
+  try {
+    const nodeGypBuild = require('node-gyp-build') as { path(dir: string): string };
+    return nodeGypBuild.path(fileURLToPath(new URL('../..', import.meta.url)));
+  } catch {
+    return undefined;
+  }
 }
 
 function load(): Loaded {
   const started = performance.now();
   const platform = platformName();
   const tried: string[] = [];
-  const candidates: Array<[label: string, spec: string]> = [];
+  const candidates: Array<[label: string, file: string | undefined]> = [];
   const override = process.env.NOGIL_NATIVE_PATH;
+  const local = fileURLToPath(new URL(`../../build/nogil.${platform}.node`, import.meta.url));
+  const localFile = existsSync(local) ? local : undefined;
+  const packaged = resolveFile(`nogil-${platform}`);
+  const prebuilt = prebuildFile();
   if (override) candidates.push([`NOGIL_NATIVE_PATH=${override}`, override]);
-  candidates.push([`nogil-${platform}`, `nogil-${platform}`]);
-  candidates.push(['local build', fileURLToPath(new URL(`../../build/nogil.${platform}.node`, import.meta.url))]);
-  for (const [label, spec] of candidates) {
+  else {
+    const newest = Math.max(mtimeOf(packaged), mtimeOf(prebuilt));
+    if (localFile && mtimeOf(localFile) >= newest) candidates.push(['local build', localFile]);
+    candidates.push([`nogil-${platform}`, packaged]);
+    candidates.push(['prebuilds', prebuilt]);
+    if (localFile && mtimeOf(localFile) < newest) candidates.push(['local build', localFile]);
+  }
+  for (const [label, file] of candidates) {
+    if (!file) {
+      tried.push(`  - ${label}: not installed`);
+      continue;
+    }
     try {
-      const binding = require(spec) as RawBinding;
-      return { binding, error: null, from: label, loadMs: performance.now() - started };
+      const binding = require(file) as RawBinding;
+      return { binding, error: null, from: label, path: file, loadMs: performance.now() - started };
     } catch (error) {
-      tried.push(`  - ${label}: ${(error as Error).message.split('\n')[0]}`);
-      // An explicit override that fails is final: do not silently use another build.
-      if (override && spec === override) break;
+      tried.push(`  - ${label} (${file}): ${(error as Error).message.split('\n')[0]}`);
     }
   }
+  if (!override && !localFile) tried.push(`  - local build (${local}): not built`);
   const error = withCode(
     new Error(
       `nogil's native addon is not available for ${platform} (Node ${process.version}).\n` +
@@ -88,7 +135,7 @@ function load(): Loaded {
     ),
     'ERR_NOGIL_NATIVE_UNAVAILABLE',
   );
-  return { binding: null, error, from: null, loadMs: performance.now() - started };
+  return { binding: null, error, from: null, path: null, loadMs: performance.now() - started };
 }
 
 const loaded = load();
@@ -103,9 +150,12 @@ export function nativeLoadError(): Error | null {
   return loaded.error;
 }
 
-/** Where the addon was loaded from and how long it took (for `nogil --help` and benchmarks). */
-export function nativeLoadInfo(): { from: string | null; loadMs: number; platform: string } {
-  return { from: loaded.from, loadMs: loaded.loadMs, platform: platformName() };
+/**
+ * Where the addon was loaded from (`from`: 'NOGIL_NATIVE_PATH=...', 'local build',
+ * 'nogil-<platform>' or 'prebuilds'; `path`: the file) and how long loading took.
+ */
+export function nativeLoadInfo(): { from: string | null; path: string | null; loadMs: number; platform: string } {
+  return { from: loaded.from, path: loaded.path, loadMs: loaded.loadMs, platform: platformName() };
 }
 
 /** The binding, or throws the load error (a fresh copy, with a stack from the caller). */

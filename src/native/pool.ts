@@ -52,7 +52,8 @@ function closedError(): RuntimeError {
   return withCode(new RuntimeError('cannot submit to a closed NativePool'), 'ERR_NATIVE_POOL_CLOSED');
 }
 
-function checkArgs(kernel: KernelInfo, args: readonly unknown[], where: (i: number) => string): void {
+/** Validates one kernel call's arguments (arity, safe non-negative integers). @internal */
+export function checkArgs(kernel: KernelInfo, args: readonly unknown[], where: (i: number) => string): void {
   if (args.length !== kernel.params.length) {
     throw withCode(
       new TypeError(
@@ -206,8 +207,8 @@ export class NativePool {
   }
 }
 
-/** `map`'s inputs as one flat typed array, validated. */
-function flatten(kernel: KernelInfo, inputs: unknown): ArrayBufferView {
+/** `map`'s inputs as one flat typed array, validated. @internal */
+export function flatten(kernel: KernelInfo, inputs: unknown): ArrayBufferView {
   const arity = kernel.params.length;
   if (ArrayBuffer.isView(inputs)) {
     if (inputs instanceof DataView) throw invalidArgType('inputs', 'an array of tuples or a typed array', inputs);

@@ -5,6 +5,7 @@
 // to copy bytes and update counters.
 import { growableSharedArrayBuffer } from '../internal/es2024.js';
 import { ValueError } from '../internal/python-errors.js';
+import { abortError, throwIfAborted } from '../threading/abort.js';
 import { driveAsync, driveSync, type Sleep } from '../threading/drive.js';
 import { lockInternal, unlockInternal } from '../threading/mutex.js';
 import { now } from '../threading/wait.js';
@@ -225,7 +226,7 @@ export class QueueCore {
    * Python's `put(item, block, timeout)` (timeout in ms or undefined). Raises ShutDown, Full,
    * or ValueError for a negative timeout (only where Python checks it: a bounded queue).
    */
-  *put(item: Encoded, block: boolean, timeout: number | undefined): Generator<Sleep, void, void> {
+  *put(item: Encoded, block: boolean, timeout: number | undefined, signal?: AbortSignal): Generator<Sleep, void, void> {
     const ctrl = this.ctrl;
     const size = this.storage.recordSize(item);
     this.#lock();
@@ -236,6 +237,7 @@ export class QueueCore {
       }
       const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : now() + Math.max(timeout, 0);
       while (!this.#hasRoom(size)) {
+        if (signal?.aborted) throw abortError(signal);
         if (!block || now() >= deadline) throw new Full();
         yield* this.#sleep(NOT_FULL_SEQ, NOT_FULL_WAITERS, deadline);
         if (ctrl[SHUTDOWN]) throw new ShutDown();
@@ -260,6 +262,25 @@ export class QueueCore {
     }
   }
 
+  /**
+   * What a streaming consumer (`for await`) does per item, in one hold of the mutex instead of
+   * two: marks `done` items as processed (Python's `task_done()`, `done` times), then takes the
+   * next item if there is one. Throws ShutDown when shut down and empty (after applying `done`).
+   */
+  doneAndTryGet(done: number): Taken | undefined {
+    this.#lock();
+    try {
+      if (done > 0) this.#markDone(done);
+      if (this.ctrl[COUNT] === 0) {
+        if (this.ctrl[SHUTDOWN]) throw new ShutDown();
+        return undefined;
+      }
+      return this.#remove();
+    } finally {
+      this.#unlock();
+    }
+  }
+
   /** `getNowait()` of every queue class: the decoded item, or Empty (ShutDown when drained). */
   takeNowait(): unknown {
     const taken = this.tryGet();
@@ -268,15 +289,17 @@ export class QueueCore {
   }
 
   /** `get()` of every queue class after its own argument checks: fast path, then wait. */
-  take(block: boolean, timeout: number | undefined): Promise<unknown> {
+  take(block: boolean, timeout: number | undefined, signal?: AbortSignal): Promise<unknown> {
+    throwIfAborted(signal);
     const taken = this.tryGet();
     if (taken) return Promise.resolve(this.decode(taken));
     if (!block) throw new Empty();
-    return driveAsync(this.get(block, timeout)).then((t) => this.decode(t));
+    return driveAsync(this.get(block, timeout, signal), signal).then((t) => this.decode(t));
   }
 
   /** `getSync()` of every queue class after its own checks: blocks this worker thread. */
-  takeSync(block: boolean, timeout: number | undefined): unknown {
+  takeSync(block: boolean, timeout: number | undefined, signal?: AbortSignal): unknown {
+    throwIfAborted(signal);
     const taken = this.tryGet();
     if (taken) return this.decode(taken);
     if (!block) throw new Empty();
@@ -284,7 +307,7 @@ export class QueueCore {
   }
 
   /** Python's `get(block, timeout)`: raises ShutDown (shut down and empty), Empty, or ValueError. */
-  *get(block: boolean, timeout: number | undefined): Generator<Sleep, Taken, void> {
+  *get(block: boolean, timeout: number | undefined, signal?: AbortSignal): Generator<Sleep, Taken, void> {
     const ctrl = this.ctrl;
     this.#lock();
     try {
@@ -295,6 +318,7 @@ export class QueueCore {
         if (timeout !== undefined && timeout < 0) throw new ValueError("'timeout' must be a non-negative number");
         const deadline = timeout === undefined ? Number.POSITIVE_INFINITY : now() + timeout;
         while (ctrl[COUNT] === 0) {
+          if (signal?.aborted) throw abortError(signal);
           if (now() >= deadline) throw new Empty();
           yield* this.#sleep(NOT_EMPTY_SEQ, NOT_EMPTY_WAITERS, deadline);
           if (ctrl[SHUTDOWN] && ctrl[COUNT] === 0) throw new ShutDown();
@@ -310,22 +334,30 @@ export class QueueCore {
   taskDone(): void {
     this.#lock();
     try {
-      const unfinished = this.f64[F_UNFINISHED]! - 1;
-      if (unfinished <= 0) {
-        if (unfinished < 0) throw new ValueError('task_done() called too many times');
-        this.#broadcast(ALL_DONE_SEQ);
-      }
-      this.f64[F_UNFINISHED] = unfinished;
+      this.#markDone(1);
     } finally {
       this.#unlock();
     }
   }
 
+  // `task_done()` `n` times (mutex held); ValueError, changing nothing, if that is too many.
+  #markDone(n: number): void {
+    const unfinished = this.f64[F_UNFINISHED]! - n;
+    if (unfinished <= 0) {
+      if (unfinished < 0) throw new ValueError('task_done() called too many times');
+      this.#broadcast(ALL_DONE_SEQ);
+    }
+    this.f64[F_UNFINISHED] = unfinished;
+  }
+
   /** Python's `join()`: until every item put has been marked done. */
-  *join(): Generator<Sleep, void, void> {
+  *join(signal?: AbortSignal): Generator<Sleep, void, void> {
     this.#lock();
     try {
-      while (this.f64[F_UNFINISHED]! > 0) yield* this.#sleep(ALL_DONE_SEQ, -1, Number.POSITIVE_INFINITY);
+      while (this.f64[F_UNFINISHED]! > 0) {
+        if (signal?.aborted) throw abortError(signal);
+        yield* this.#sleep(ALL_DONE_SEQ, -1, Number.POSITIVE_INFINITY);
+      }
     } finally {
       this.#unlock();
     }

@@ -1,6 +1,7 @@
 // Validation of `{ block, timeout }` for queue operations (timeouts in milliseconds).
 import { ValueError } from '../internal/python-errors.js';
 import { invalidArgType, outOfRange, validateKnownKeys, validateOptions } from '../internal/validate.js';
+import { signalOf } from '../threading/abort.js';
 import { TIMEOUT_MAX } from '../threading/options.js';
 
 /** Options of `put`/`get` (Python's `block=True, timeout=None`). */
@@ -9,16 +10,22 @@ export interface BlockOptions {
   block?: boolean;
   /** Give up after this many milliseconds (`undefined`/`null`: wait forever). */
   timeout?: number | null;
+  /**
+   * Aborting it gives up as the timeout would (nothing put or taken), rejecting with an
+   * `AbortError`. The `...Sync` twins only check it before they block.
+   */
+  signal?: AbortSignal | null;
 }
 
-/** Parsed `{ block, timeout }`: the timeout stays as given (negative values are checked where Python checks them). */
+/** Parsed `{ block, timeout, signal }`: the timeout stays as given (negative values are checked where Python checks them). */
 export function parseBlockOptions(
   options: BlockOptions | undefined,
   name = 'options',
-): { block: boolean; timeout: number | undefined } {
-  if (options === undefined) return { block: true, timeout: undefined };
+): { block: boolean; timeout: number | undefined; signal: AbortSignal | undefined } {
+  if (options === undefined) return { block: true, timeout: undefined, signal: undefined };
   const opts = validateOptions(options, name);
-  validateKnownKeys(opts, ['block', 'timeout'], name);
+  validateKnownKeys(opts, ['block', 'timeout', 'signal'], name);
+  const signal = signalOf(opts.signal, `${name}.signal`);
   const block = opts.block ?? true;
   if (typeof block !== 'boolean') throw invalidArgType(`${name}.block`, 'of type boolean', block);
   const timeout = opts.timeout ?? undefined;
@@ -29,5 +36,5 @@ export function parseBlockOptions(
       throw outOfRange(`${name}.timeout`, `<= TIMEOUT_MAX (${TIMEOUT_MAX} ms)`, timeout);
     }
   }
-  return { block, timeout: timeout === Number.POSITIVE_INFINITY ? undefined : timeout };
+  return { block, timeout: timeout === Number.POSITIVE_INFINITY ? undefined : timeout, signal };
 }

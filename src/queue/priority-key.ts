@@ -3,9 +3,17 @@
 //
 // Python orders numbers numerically, strings by code point, and tuples element by element
 // with a shorter prefix first (API detail 20: arrays play the tuples). Encoding:
-//   number/boolean/bigint  0x10 + 8 bytes: the float64, big-endian, sign-flipped so unsigned
-//                          byte order is numeric order (-0 is 0; NaN sorts after every number;
-//                          bigints are compared as their nearest float64)
+//   number/boolean/bigint  0x10 + 8 bytes + a remainder: the value v is written as F, the
+//                          largest float64 <= v (big-endian, sign-flipped so unsigned byte order
+//                          is numeric order; -0 is 0; NaN sorts after every number), then the
+//                          exact remainder v - F >= 0 (numbers: always 0): 0x00 when it is 0,
+//                          else 0x01 + its length in bytes (4, big-endian) + its magnitude
+//                          (big-endian). Equal F, then a longer remainder is a larger one, so
+//                          BigInts and numbers compare exactly, mixed too (2n**64n + 1n after
+//                          2n**64n, 2**53 before 2n**53n + 1n). A bigint below -Number.MAX_VALUE
+//                          has F = -Infinity and the remainder written reversed (0x01 + the
+//                          complemented length and magnitude of -v), so larger magnitudes sort
+//                          first, all after -Infinity itself.
 //   string                 0x20 + UTF-8 (byte order = code point order; a lone surrogate as
 //                          its own code point's 3 bytes), 0x00 escaped as
 //                          0x00 0xFF, terminated by 0x00 0x00
@@ -38,6 +46,25 @@ function utf8CodePoints(s: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
+const scratch = new DataView(new ArrayBuffer(8));
+
+// The next float64 below a finite f (-Infinity below -Number.MAX_VALUE).
+function nextDown(f: number): number {
+  if (f === 0) return -Number.MIN_VALUE;
+  scratch.setFloat64(0, f);
+  const bits = scratch.getBigUint64(0);
+  scratch.setBigUint64(0, f > 0 ? bits - 1n : bits + 1n);
+  return scratch.getFloat64(0);
+}
+
+// The largest float64 <= v (exact: Number(v) rounds to nearest, so it may be one step above).
+function floorFloat64(v: bigint): number {
+  const f = Number(v);
+  if (f === Number.POSITIVE_INFINITY) return Number.MAX_VALUE;
+  if (f === Number.NEGATIVE_INFINITY) return f;
+  return BigInt(f) > v ? nextDown(f) : f;
+}
+
 class Writer {
   buf = new Uint8Array(32);
   len = 0;
@@ -58,6 +85,35 @@ class Writer {
   }
 
   number(n: number): void {
+    this.float(n);
+    this.byte(0); // no remainder
+  }
+
+  bigint(v: bigint): void {
+    const f = floorFloat64(v);
+    this.float(f);
+    if (f === Number.NEGATIVE_INFINITY) {
+      this.magnitude(-v, true);
+      return;
+    }
+    const rest = v - BigInt(f);
+    if (rest === 0n) this.byte(0);
+    else this.magnitude(rest, false);
+  }
+
+  // 0x01, the byte length (4 bytes) and the big-endian bytes of m > 0; complemented if `reversed`.
+  magnitude(m: bigint, reversed: boolean): void {
+    let hex = m.toString(16);
+    if (hex.length % 2 === 1) hex = `0${hex}`;
+    const n = hex.length / 2;
+    const flip = reversed ? 0xff : 0;
+    this.ensure(5 + n);
+    this.buf[this.len++] = 1;
+    for (let shift = 24; shift >= 0; shift -= 8) this.buf[this.len++] = ((n >>> shift) & 0xff) ^ flip;
+    for (let i = 0; i < n; i++) this.buf[this.len++] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16) ^ flip;
+  }
+
+  float(n: number): void {
     if (Object.is(n, -0)) n = 0;
     if (Number.isNaN(n)) n = Number.NaN; // one canonical NaN
     this.#f64.setFloat64(0, n, false);
@@ -93,7 +149,7 @@ function write(w: Writer, value: unknown, depth: number): boolean {
       w.number(value ? 1 : 0);
       return true;
     case 'bigint':
-      w.number(Number(value));
+      w.bigint(value);
       return true;
     case 'string':
       w.string(value);

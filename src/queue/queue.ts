@@ -3,6 +3,7 @@
 import { ValueError } from '../internal/python-errors.js';
 import { kKind, kShare, registerShareable } from '../internal/shareable.js';
 import { invalidArgType, outOfRange, validateKnownKeys, validateOptions } from '../internal/validate.js';
+import { type SignalOptions, throwIfAborted, trailingSignal } from '../threading/abort.js';
 import { driveAsync, driveSync } from '../threading/drive.js';
 import { assertMayBlock } from '../threading/wait.js';
 import { own } from './codec.js';
@@ -112,13 +113,14 @@ export class Queue<T = unknown> {
    */
   put(item: T, options?: BlockOptions): Promise<void> {
     try {
-      const { block, timeout } = parseBlockOptions(options);
+      const { block, timeout, signal } = parseBlockOptions(options);
+      throwIfAborted(signal);
       const core = this.#core;
       const encoded = core.encode(item, `${this[kKind]}.put`);
       this.#checkPutTimeout(block, timeout);
       if (core.tryPut(encoded)) return RESOLVED;
       if (!block) throw new Full();
-      return driveAsync(core.put(own(encoded), block, timeout));
+      return driveAsync(core.put(own(encoded), block, timeout, signal), signal);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -139,7 +141,8 @@ export class Queue<T = unknown> {
    */
   putSync(item: T, options?: BlockOptions): void {
     assertMayBlock(`${this[kKind]}.putSync`, 'queue.put');
-    const { block, timeout } = parseBlockOptions(options);
+    const { block, timeout, signal } = parseBlockOptions(options);
+    throwIfAborted(signal);
     const core = this.#core;
     const encoded = core.encode(item, `${this[kKind]}.putSync`);
     this.#checkPutTimeout(block, timeout);
@@ -161,9 +164,9 @@ export class Queue<T = unknown> {
    */
   get(options?: BlockOptions): Promise<T> {
     try {
-      const { block, timeout } = parseBlockOptions(options);
+      const { block, timeout, signal } = parseBlockOptions(options);
       this.#checkGetTimeout(block, timeout);
-      return this.#core.take(block, timeout) as Promise<T>;
+      return this.#core.take(block, timeout, signal) as Promise<T>;
     } catch (error) {
       return Promise.reject(error);
     }
@@ -183,9 +186,9 @@ export class Queue<T = unknown> {
    */
   getSync(options?: BlockOptions): T {
     assertMayBlock(`${this[kKind]}.getSync`, 'queue.get');
-    const { block, timeout } = parseBlockOptions(options);
+    const { block, timeout, signal } = parseBlockOptions(options);
     this.#checkGetTimeout(block, timeout);
-    return this.#core.takeSync(block, timeout) as T;
+    return this.#core.takeSync(block, timeout, signal) as T;
   }
 
   /** Removes and returns an item if one is there now. @throws {Empty} otherwise (also `ShutDown`). */
@@ -202,9 +205,18 @@ export class Queue<T = unknown> {
     this.#core.taskDone();
   }
 
-  /** Waits (without blocking the event loop) until every item put has been marked done. */
-  join(): Promise<void> {
-    return driveAsync(this.#core.join());
+  /**
+   * Waits (without blocking the event loop) until every item put has been marked done.
+   * Aborting `signal` stops waiting and rejects with an `AbortError`.
+   */
+  join(options?: SignalOptions): Promise<void> {
+    try {
+      const signal = trailingSignal(options);
+      throwIfAborted(signal);
+      return driveAsync(this.#core.join(signal), signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -230,19 +242,25 @@ export class Queue<T = unknown> {
    * item is marked done (`taskDone()`) when the loop asks for the next one, or leaves the loop.
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<T> {
-    let pending = false;
-    const finishPending = (): void => {
-      if (pending) {
-        pending = false;
-        this.taskDone();
-      }
-    };
+    const core = this.#core;
+    // 1 once the loop has asked for the item after the one it got: that one's taskDone() is owed,
+    // and applied in the same hold of the queue's lock as the next take (one hold per item, not
+    // two). Items are never read ahead: what the loop has not asked for stays in the queue
+    // (maxsize, priority order and other consumers see it).
+    let owed = 0;
+    let yielded = false;
     const iterator: AsyncIterableIterator<T> = {
       next: async (): Promise<IteratorResult<T>> => {
-        finishPending();
+        if (yielded) {
+          yielded = false;
+          owed = 1;
+        }
         try {
-          const value = await this.get();
-          pending = true;
+          const done = owed;
+          owed = 0;
+          const taken = core.doneAndTryGet(done);
+          const value = taken ? (core.decode(taken) as T) : await this.get();
+          yielded = true;
           return { value, done: false };
         } catch (error) {
           if (error instanceof ShutDown) return { value: undefined, done: true };
@@ -250,7 +268,10 @@ export class Queue<T = unknown> {
         }
       },
       return: async (): Promise<IteratorResult<T>> => {
-        finishPending();
+        if (yielded) {
+          yielded = false;
+          this.taskDone();
+        }
         return { value: undefined, done: true };
       },
       [Symbol.asyncIterator]() {
@@ -265,16 +286,18 @@ export class Queue<T = unknown> {
    * @throws {RuntimeError} on the main thread.
    */
   *iterSync(): Generator<T, void, void> {
+    assertMayBlock(`${this[kKind]}.iterSync`, 'queue.get');
+    const core = this.#core;
     let pending = false;
     try {
       for (;;) {
-        if (pending) {
-          pending = false;
-          this.taskDone();
-        }
+        // The previous item's taskDone() and the next take share one hold of the lock.
+        const done = pending ? 1 : 0;
+        pending = false;
         let item: T;
         try {
-          item = this.getSync();
+          const taken = core.doneAndTryGet(done);
+          item = taken ? (core.decode(taken) as T) : this.getSync();
         } catch (error) {
           if (error instanceof ShutDown) return;
           throw error;

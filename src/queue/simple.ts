@@ -1,6 +1,7 @@
 // SimpleQueue: Python's `queue.SimpleQueue`, an unbounded FIFO without task tracking.
 import { ValueError } from '../internal/python-errors.js';
 import { kKind, kShare, registerShareable } from '../internal/shareable.js';
+import { throwIfAborted } from '../threading/abort.js';
 import { driveAsync, driveSync } from '../threading/drive.js';
 import { assertMayBlock } from '../threading/wait.js';
 import { own } from './codec.js';
@@ -35,12 +36,16 @@ export class SimpleQueue<T = unknown> {
   /** Puts an item (`block`/`timeout` are accepted for compatibility and only apply when the byte buffer is full). */
   put(item: T, options?: BlockOptions): Promise<void> {
     try {
-      const { block, timeout } = parseBlockOptions(options);
+      const { block, timeout, signal } = parseBlockOptions(options);
+      throwIfAborted(signal);
       const core = this.#core;
       const encoded = core.encode(item, 'SimpleQueue.put');
       if (core.tryPut(encoded)) return RESOLVED;
       if (!block) throw new Full();
-      return driveAsync(core.put(own(encoded), block, timeout === undefined ? undefined : Math.max(timeout, 0)));
+      return driveAsync(
+        core.put(own(encoded), block, timeout === undefined ? undefined : Math.max(timeout, 0), signal),
+        signal,
+      );
     } catch (error) {
       return Promise.reject(error);
     }
@@ -49,7 +54,8 @@ export class SimpleQueue<T = unknown> {
   /** `put()` that blocks this worker thread (throws on the main thread). */
   putSync(item: T, options?: BlockOptions): void {
     assertMayBlock('SimpleQueue.putSync', 'queue.put');
-    const { block, timeout } = parseBlockOptions(options);
+    const { block, timeout, signal } = parseBlockOptions(options);
+    throwIfAborted(signal);
     const core = this.#core;
     const encoded = core.encode(item, 'SimpleQueue.putSync');
     if (core.tryPut(encoded)) return;
@@ -69,9 +75,9 @@ export class SimpleQueue<T = unknown> {
    */
   get(options?: BlockOptions): Promise<T> {
     try {
-      const { block, timeout } = parseBlockOptions(options);
+      const { block, timeout, signal } = parseBlockOptions(options);
       checkGetTimeout(block, timeout);
-      return this.#core.take(block, timeout) as Promise<T>;
+      return this.#core.take(block, timeout, signal) as Promise<T>;
     } catch (error) {
       return Promise.reject(error);
     }
@@ -80,9 +86,9 @@ export class SimpleQueue<T = unknown> {
   /** `get()` that blocks this worker thread (throws on the main thread). */
   getSync(options?: BlockOptions): T {
     assertMayBlock('SimpleQueue.getSync', 'queue.get');
-    const { block, timeout } = parseBlockOptions(options);
+    const { block, timeout, signal } = parseBlockOptions(options);
     checkGetTimeout(block, timeout);
-    return this.#core.takeSync(block, timeout) as T;
+    return this.#core.takeSync(block, timeout, signal) as T;
   }
 
   /** Removes and returns an item if one is there now. @throws {Empty} otherwise. */

@@ -4,8 +4,11 @@ import { toWire, type WireError } from '../internal/errors.js';
 import { encodeShared } from '../internal/shareable.js';
 import type { TaskRef } from '../internal/task-ref.js';
 
-/** The key of a `Thread`'s boot data in `workerData`. */
+/** The key of a `Thread`'s boot data in `workerData` (cold start) or in its boot message (warm). */
 export const BOOT_KEY = '__nogilThreadBoot';
+
+/** The key in `workerData` of a warm-pool worker, which waits for its boot message. */
+export const WARM_KEY = '__nogilWarmThread';
 
 /** What a `Thread`'s worker receives. */
 export interface ThreadBoot {

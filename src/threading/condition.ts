@@ -25,7 +25,9 @@ import {
 } from '../internal/shareable.js';
 import { kIsOwned, kReleaseSave, kRestoreAsync, kRestoreSync } from '../internal/symbols.js';
 import { invalidArgType } from '../internal/validate.js';
+import { abortError, expired, type SignalOptions, throwIfAborted, trailingSignal } from './abort.js';
 import { driveAsync, driveSync, type Sleep } from './drive.js';
+import { type Held, hold, holdSync, runExclusive } from './hold.js';
 import { Lock } from './lock.js';
 import { lockInternal, MUTEX_WORDS, unlockInternal } from './mutex.js';
 import { type AcquireOptions, waitTimeoutOf } from './options.js';
@@ -38,8 +40,13 @@ import { assertMayBlock, deadlineOf, remainingUntil } from './wait.js';
  * Written once for `wait` and `waitSync` (drive.ts); no internal mutex is held across the
  * yield, and none is needed: the kernel compares the word with our token before sleeping.
  */
-function* untilNotified(s: Int32Array, index: number, deadline: number): Generator<Sleep, void, void> {
-  while (Atomics.load(s, index) === ownToken && remainingUntil(deadline) > 0) {
+function* untilNotified(
+  s: Int32Array,
+  index: number,
+  deadline: number,
+  signal?: AbortSignal,
+): Generator<Sleep, void, void> {
+  while (Atomics.load(s, index) === ownToken && !expired(remainingUntil(deadline), signal)) {
     yield { arr: s, index, value: ownToken, deadline };
   }
 }
@@ -108,7 +115,7 @@ export class Condition {
     return this.#lock;
   }
 
-  /** Acquires the underlying lock (see `Lock.acquire` / `RLock.acquire`). */
+  /** Acquires the underlying lock (see `Lock.acquire` / `RLock.acquire`, `signal` included). */
   acquire(options?: AcquireOptions): Promise<boolean> {
     return this.#lock.acquire(options);
   }
@@ -118,6 +125,28 @@ export class Condition {
     return this.#lock.acquireSync(options);
   }
 
+  /**
+   * Acquires the underlying lock and resolves to a handle that releases it:
+   * `using held = await cond.hold();` is Python's `with cond:`.
+   * @throws {RuntimeError} (rejects) if it was not acquired.
+   */
+  hold(options?: AcquireOptions): Promise<Held> {
+    return hold(this, 'Condition', options);
+  }
+
+  /** `hold()` that blocks this worker thread. @throws {RuntimeError} on the main thread, or if not acquired. */
+  holdSync(options?: AcquireOptions): Held {
+    return holdSync(this, 'Condition', options);
+  }
+
+  /**
+   * Runs `fn` holding the underlying lock (so it may `wait()` and `notify()`), releasing it
+   * however `fn` ends.
+   */
+  runExclusive<T>(fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<Awaited<T>> {
+    return runExclusive(this, 'Condition', fn, options);
+  }
+
   /** Releases the underlying lock. */
   release(): void {
     this.#lock.release();
@@ -125,32 +154,38 @@ export class Condition {
 
   /**
    * Releases the lock, waits until notified or until `timeout` ms pass, then re-acquires the
-   * lock. Resolves `true` if notified, `false` on timeout.
+   * lock. Resolves `true` if notified, `false` on timeout. Aborting `signal` ends the wait as
+   * the timeout would (the lock is re-acquired first), then rejects with an `AbortError`; a
+   * notification that came first wins (resolves `true`).
    * @throws {RuntimeError} if the calling thread does not hold the lock.
    */
-  async wait(timeout?: number | null): Promise<boolean> {
+  async wait(timeout?: number | null, options?: SignalOptions): Promise<boolean> {
     const wait = waitTimeoutOf(timeout);
+    const signal = trailingSignal(options);
     if (!this.#lock[kIsOwned]()) throw new RuntimeError('cannot wait on un-acquired lock');
+    throwIfAborted(signal);
     const slot = this.#register();
     const saved = this.#lock[kReleaseSave]();
     const s = this.#s;
     let notified = false;
     try {
-      await driveAsync(untilNotified(s, SLOTS + slot, deadlineOf(wait)));
+      await driveAsync(untilNotified(s, SLOTS + slot, deadlineOf(wait), signal), signal);
     } finally {
       notified = this.#unregister(slot);
       await this.#lock[kRestoreAsync](saved);
     }
+    if (!notified && signal?.aborted) throw abortError(signal);
     return notified;
   }
 
   /**
-   * `wait()` that blocks this worker thread.
+   * `wait()` that blocks this worker thread (an already-aborted `signal` throws its `AbortError`).
    * @throws {RuntimeError} on the main thread, or if the calling thread does not hold the lock.
    */
-  waitSync(timeout?: number | null): boolean {
+  waitSync(timeout?: number | null, options?: SignalOptions): boolean {
     assertMayBlock('Condition.waitSync', 'condition.wait');
     const wait = waitTimeoutOf(timeout);
+    throwIfAborted(trailingSignal(options));
     if (!this.#lock[kIsOwned]()) throw new RuntimeError('cannot wait on un-acquired lock');
     const slot = this.#register();
     const saved = this.#lock[kReleaseSave]();
@@ -167,11 +202,14 @@ export class Condition {
 
   /**
    * Waits until `predicate()` is truthy (checked with the lock held; it may return a Promise),
-   * or until `timeout` ms pass. Resolves the predicate's last value.
+   * or until `timeout` ms pass. Resolves the predicate's last value. Aborting `signal` rejects
+   * with an `AbortError` (with the lock held again, as after a timeout).
    */
-  async waitFor<T>(predicate: () => T | PromiseLike<T>, timeout?: number | null): Promise<T> {
+  async waitFor<T>(predicate: () => T | PromiseLike<T>, timeout?: number | null, options?: SignalOptions): Promise<T> {
     if (typeof predicate !== 'function') throw invalidArgType('predicate', 'of type function', predicate);
     const wait = waitTimeoutOf(timeout);
+    const signal = trailingSignal(options);
+    const waitOptions = signal ? { signal } : undefined;
     const deadline = deadlineOf(wait);
     // A synchronous predicate is not awaited: no extra turn of the event loop with the lock held.
     const check = (): T | Promise<T> => {
@@ -183,7 +221,7 @@ export class Condition {
     while (!result) {
       const left = remainingUntil(deadline);
       if (left <= 0) break;
-      await this.wait(left);
+      await this.wait(left, waitOptions);
       result = check();
       if (isThenable(result)) result = await result;
     }
@@ -191,8 +229,9 @@ export class Condition {
   }
 
   /** `waitFor()` that blocks this worker thread (the predicate must be synchronous). */
-  waitForSync<T>(predicate: () => T, timeout?: number | null): T {
+  waitForSync<T>(predicate: () => T, timeout?: number | null, options?: SignalOptions): T {
     assertMayBlock('Condition.waitForSync', 'condition.waitFor');
+    throwIfAborted(trailingSignal(options));
     if (typeof predicate !== 'function') throw invalidArgType('predicate', 'of type function', predicate);
     const deadline = deadlineOf(waitTimeoutOf(timeout));
     let result = predicate();

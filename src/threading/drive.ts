@@ -39,12 +39,16 @@ export function driveSync<T>(op: Generator<Sleep, T, void>): T {
   }
 }
 
-/** Runs an operation, awaiting each sleep without blocking the event loop. */
-export async function driveAsync<T>(op: Generator<Sleep, T, void>): Promise<T> {
+/**
+ * Runs an operation, awaiting each sleep without blocking the event loop. An abort of `signal`
+ * ends the current sleep at once; the operation itself checks `signal.aborted` with its deadline
+ * (abort.ts) and must not sleep again once it is aborted.
+ */
+export async function driveAsync<T>(op: Generator<Sleep, T, void>, signal?: AbortSignal): Promise<T> {
   for (let r = op.next(); ; r = op.next()) {
     if (r.done) return r.value;
     const { arr, index, value, deadline } = r.value;
     const left = remainingUntil(deadline);
-    if (left > 0) await waitAsync(arr, index, value, left);
+    if (left > 0) await waitAsync(arr, index, value, left, signal);
   }
 }

@@ -7,6 +7,7 @@
 //           whose GEN changed returns true even if clear() already followed (API detail 22:
 //           set() then clear() still wakes every current waiter with true).
 import { kKind, kShare, registerShareable } from '../internal/shareable.js';
+import { abortError, type SignalOptions, throwIfAborted, trailingSignal } from './abort.js';
 import { waitTimeoutOf } from './options.js';
 import { assertMayBlock, deadlineOf, remainingUntil, waitAsync, waitSync } from './wait.js';
 
@@ -59,11 +60,15 @@ export class Event {
   /**
    * Waits (without blocking the event loop) until the flag is set or `timeout` ms pass.
    * Resolves `true` if the flag was set (or a `set()` happened while waiting), else `false`.
+   * Aborting `signal` ends the wait as the timeout would and rejects with an `AbortError`.
    */
-  wait(timeout?: number | null): Promise<boolean> {
+  wait(timeout?: number | null, options?: SignalOptions): Promise<boolean> {
     let wait: number;
+    let signal: AbortSignal | undefined;
     try {
       wait = waitTimeoutOf(timeout);
+      signal = trailingSignal(options);
+      throwIfAborted(signal);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -71,27 +76,29 @@ export class Event {
     const gen = Atomics.load(s, GEN);
     if (Atomics.load(s, FLAG) === 1) return TRUE;
     if (wait === 0) return FALSE;
-    return this.#waitAsync(gen, wait);
+    return this.#waitAsync(gen, wait, signal);
   }
 
-  async #waitAsync(gen: number, wait: number): Promise<boolean> {
+  async #waitAsync(gen: number, wait: number, signal: AbortSignal | undefined): Promise<boolean> {
     const s = this.#s;
     const deadline = deadlineOf(wait);
     for (;;) {
       if (Atomics.load(s, GEN) !== gen) return true;
       const left = remainingUntil(deadline);
+      if (signal?.aborted) throw abortError(signal);
       if (left <= 0) return false;
-      await waitAsync(s, GEN, gen, left);
+      await waitAsync(s, GEN, gen, left, signal);
     }
   }
 
   /**
-   * `wait()` that blocks this worker thread.
+   * `wait()` that blocks this worker thread (an already-aborted `signal` throws its `AbortError`).
    * @throws {RuntimeError} always on the main thread.
    */
-  waitSync(timeout?: number | null): boolean {
+  waitSync(timeout?: number | null, options?: SignalOptions): boolean {
     assertMayBlock('Event.waitSync', 'event.wait');
     const wait = waitTimeoutOf(timeout);
+    throwIfAborted(trailingSignal(options));
     const s = this.#s;
     const gen = Atomics.load(s, GEN);
     if (Atomics.load(s, FLAG) === 1) return true;

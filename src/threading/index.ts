@@ -9,6 +9,7 @@
  */
 export { RuntimeError, ValueError } from '../internal/python-errors.js';
 export type { TaskTarget } from '../internal/task-ref.js';
+export type { SignalOptions } from './abort.js';
 export { Barrier, type BarrierOptions } from './barrier.js';
 export { CONDITION_MAX_WAITERS, Condition } from './condition.js';
 export { activeCount, currentThread, enumerate, mainThread } from './current.js';
@@ -21,6 +22,7 @@ export {
   excepthook,
   setExcepthook,
 } from './excepthook.js';
+export type { Held } from './hold.js';
 export { getIdent, getNativeId } from './identity.js';
 export { local } from './local.js';
 export { Lock } from './lock.js';

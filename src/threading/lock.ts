@@ -3,8 +3,10 @@ import { RuntimeError } from '../internal/python-errors.js';
 import { kKind, kShare, registerShareable } from '../internal/shareable.js';
 import { kIsOwned, kReleaseSave, kRestoreAsync, kRestoreSync } from '../internal/symbols.js';
 import { reportAbandoned } from './abandoned.js';
+import { abortError, throwIfAborted } from './abort.js';
+import { type Held, hold, holdSync, runExclusive } from './hold.js';
 import { ABANDONED, lockAsync, lockSync, MUTEX_WORDS, OWNER, tryLock, unlock } from './mutex.js';
-import { type AcquireOptions, lockWaitOf } from './options.js';
+import { type AcquireOptions, acquireSignalOf, lockWaitOf } from './options.js';
 import { isTokenDead } from './state.js';
 import { assertMayBlock } from './wait.js';
 
@@ -25,8 +27,9 @@ let reviving: SharedArrayBuffer | undefined;
  *
  * @example
  * const lock = new Lock();
- * await lock.acquire();
- * try { shared.value += 1; } finally { lock.release(); }
+ * await lock.runExclusive(() => { shared.value += 1; });
+ * // Python's `with lock:` (TypeScript 5.2+ / explicit resource management):
+ * { using held = await lock.hold(); shared.value += 1; }
  */
 export class Lock {
   /** @internal The Python class name, for the shareable registry. */
@@ -43,42 +46,72 @@ export class Lock {
   /**
    * Acquires the lock, waiting without blocking the event loop. Resolves `true` once acquired,
    * `false` if `blocking` is false and the lock is taken, or when `timeout` (ms) expires.
+   * Aborting `signal` gives up as the timeout would (the lock is not taken) and rejects with an
+   * `AbortError`.
    * @throws {ValueError} (rejects) for `blocking: false` with a timeout, or a negative timeout
    * other than -1 (which, as in Python, means no timeout).
    */
   acquire(options?: AcquireOptions): Promise<boolean> {
     if (options === undefined) {
       if (tryLock(this.#s, 0)) return TRUE;
-      return this.#acquireAsync(Number.POSITIVE_INFINITY);
+      return this.#acquireAsync(Number.POSITIVE_INFINITY, undefined);
     }
     let wait: number;
+    let signal: AbortSignal | undefined;
     try {
       wait = lockWaitOf(options);
+      signal = acquireSignalOf(options);
+      throwIfAborted(signal);
     } catch (error) {
       return Promise.reject(error);
     }
     if (tryLock(this.#s, 0)) return TRUE;
     if (wait === 0 && !this.#ownerDead()) return FALSE;
-    return this.#acquireAsync(wait);
+    return this.#acquireAsync(wait, signal);
   }
 
-  async #acquireAsync(wait: number): Promise<boolean> {
-    const got = await lockAsync(this.#s, 0, wait);
+  async #acquireAsync(wait: number, signal: AbortSignal | undefined): Promise<boolean> {
+    const got = await lockAsync(this.#s, 0, wait, signal);
     if (got === 2) reportAbandoned('Lock');
+    if (got === 0 && signal?.aborted) throw abortError(signal);
     return got !== 0;
   }
 
   /**
-   * Acquires the lock, blocking this worker thread (same options and result as `acquire`).
+   * Acquires the lock, blocking this worker thread (same options and result as `acquire`; an
+   * already-aborted `signal` throws its `AbortError`, a later abort cannot reach a blocked thread).
    * @throws {RuntimeError} always on the main thread.
    */
   acquireSync(options?: AcquireOptions): boolean {
     assertMayBlock('Lock.acquireSync', 'lock.acquire');
     const wait = options === undefined ? Number.POSITIVE_INFINITY : lockWaitOf(options);
+    throwIfAborted(acquireSignalOf(options));
     if (tryLock(this.#s, 0)) return true;
     const got = lockSync(this.#s, 0, wait);
     if (got === 2) reportAbandoned('Lock');
     return got !== 0;
+  }
+
+  /**
+   * Acquires the lock (as `acquire(options)`) and resolves to a handle that releases it:
+   * `using held = await lock.hold();` is Python's `with lock:`.
+   * @throws {RuntimeError} (rejects) if it was not acquired (`timeout` expired, `blocking: false`).
+   */
+  hold(options?: AcquireOptions): Promise<Held> {
+    return hold(this, 'Lock', options);
+  }
+
+  /** `hold()` that blocks this worker thread. @throws {RuntimeError} on the main thread, or if not acquired. */
+  holdSync(options?: AcquireOptions): Held {
+    return holdSync(this, 'Lock', options);
+  }
+
+  /**
+   * Runs `fn` holding the lock and releases it however `fn` ends (async-mutex's name).
+   * @example await lock.runExclusive(async () => { shared.value += 1; });
+   */
+  runExclusive<T>(fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<Awaited<T>> {
+    return runExclusive(this, 'Lock', fn, options);
   }
 
   /**
@@ -117,7 +150,7 @@ export class Lock {
 
   /** @internal */
   async [kRestoreAsync](_saved: number): Promise<void> {
-    if (!tryLock(this.#s, 0)) await this.#acquireAsync(Number.POSITIVE_INFINITY);
+    if (!tryLock(this.#s, 0)) await this.#acquireAsync(Number.POSITIVE_INFINITY, undefined);
   }
 
   /** @internal */

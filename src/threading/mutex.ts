@@ -87,11 +87,15 @@ export function lockSync(arr: Int32Array, base: number, timeout: number, token: 
   }
 }
 
-/** Non-blocking acquire for the event loop: `Atomics.waitAsync` between attempts. */
+/**
+ * Non-blocking acquire for the event loop: `Atomics.waitAsync` between attempts. An abort of
+ * `signal` ends it as the timeout does (0: not acquired).
+ */
 export async function lockAsync(
   arr: Int32Array,
   base: number,
   timeout: number,
+  signal?: AbortSignal,
   token: number = ownToken,
 ): Promise<AcquireOutcome> {
   const deadline = deadlineOf(timeout);
@@ -103,9 +107,10 @@ export async function lockAsync(
       const cur = Atomics.load(arr, base + OWNER);
       if (cur === 0) continue;
       const left = remainingUntil(deadline);
-      if (left <= 0) return 0;
+      if (left <= 0 || signal?.aborted) return 0;
       const slice = Math.min(left, DEAD_OWNER_POLL_MS);
-      probe = (await waitAsync(arr, base + OWNER, cur, slice)) === 'timed-out' && slice === DEAD_OWNER_POLL_MS;
+      const woke = await waitAsync(arr, base + OWNER, cur, slice, signal);
+      probe = woke === 'timed-out' && slice === DEAD_OWNER_POLL_MS && !signal?.aborted;
     }
   } finally {
     Atomics.sub(arr, base + WAITERS, 1);

@@ -2,6 +2,7 @@
 // messages (timeouts are milliseconds here).
 import { ValueError } from '../internal/python-errors.js';
 import { invalidArgType, outOfRange, validateKnownKeys, validateOptions } from '../internal/validate.js';
+import { signalOf } from './abort.js';
 
 /**
  * The largest timeout accepted, in milliseconds: Python's `threading.TIMEOUT_MAX` (about 292
@@ -18,9 +19,19 @@ export interface AcquireOptions {
    * forever. Semaphore: `undefined`/`null` waits forever, a negative value only tries once.
    */
   timeout?: number | null;
+  /**
+   * Aborting it gives up as the timeout would (the lock is not taken), rejecting with an
+   * `AbortError`. The `...Sync` twins only check it before they block.
+   */
+  signal?: AbortSignal | null;
 }
 
-const ACQUIRE_KEYS = ['blocking', 'timeout'] as const;
+const ACQUIRE_KEYS = ['blocking', 'timeout', 'signal'] as const;
+
+/** The validated `signal` of acquire options (after `lockWaitOf`/`semaphoreWaitOf` checked the rest). */
+export function acquireSignalOf(options: AcquireOptions | undefined): AbortSignal | undefined {
+  return options === undefined ? undefined : signalOf(options.signal, 'options.signal');
+}
 
 function validateTimeoutNumber(value: unknown, name: string): asserts value is number {
   if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);

@@ -8,8 +8,10 @@ import { RuntimeError } from '../internal/python-errors.js';
 import { kKind, kShare, registerShareable } from '../internal/shareable.js';
 import { kIsOwned, kReleaseSave, kRestoreAsync, kRestoreSync } from '../internal/symbols.js';
 import { reportAbandoned } from './abandoned.js';
+import { abortError, throwIfAborted } from './abort.js';
+import { type Held, hold, holdSync, runExclusive } from './hold.js';
 import { ABANDONED, lockAsync, lockSync, MUTEX_WORDS, OWNER, tryLock, unlock } from './mutex.js';
-import { type AcquireOptions, lockWaitOf } from './options.js';
+import { type AcquireOptions, acquireSignalOf, lockWaitOf } from './options.js';
 import { isTokenDead, ownToken } from './state.js';
 import { assertMayBlock } from './wait.js';
 
@@ -46,13 +48,17 @@ export class RLock {
   /**
    * Acquires the lock (re-entering at once if this thread owns it), waiting without blocking
    * the event loop; resolves `false` when not acquired (`blocking: false`, or `timeout` ms).
+   * Aborting `signal` gives up as the timeout would and rejects with an `AbortError`.
    * @throws {ValueError} (rejects) for `blocking: false` with a timeout, or a negative timeout other than -1.
    */
   acquire(options?: AcquireOptions): Promise<boolean> {
     let wait = Number.POSITIVE_INFINITY;
+    let signal: AbortSignal | undefined;
     if (options !== undefined) {
       try {
         wait = lockWaitOf(options);
+        signal = acquireSignalOf(options);
+        throwIfAborted(signal);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -67,30 +73,54 @@ export class RLock {
       return TRUE;
     }
     if (wait === 0 && !isTokenDead(Atomics.load(s, OWNER))) return FALSE;
-    return this.#acquireAsync(wait, 1);
+    return this.#acquireAsync(wait, 1, signal);
   }
 
-  async #acquireAsync(wait: number, count: number): Promise<boolean> {
-    const got = await lockAsync(this.#s, 0, wait);
-    if (got === 0) return false;
+  async #acquireAsync(wait: number, count: number, signal: AbortSignal | undefined): Promise<boolean> {
+    const got = await lockAsync(this.#s, 0, wait, signal);
+    if (got === 0) {
+      if (signal?.aborted) throw abortError(signal);
+      return false;
+    }
     if (got === 2) reportAbandoned('RLock');
     Atomics.store(this.#s, COUNT, count);
     return true;
   }
 
   /**
-   * Acquires the lock, blocking this worker thread (same options and result as `acquire`).
+   * Acquires the lock, blocking this worker thread (same options and result as `acquire`; an
+   * already-aborted `signal` throws its `AbortError`).
    * @throws {RuntimeError} always on the main thread.
    */
   acquireSync(options?: AcquireOptions): boolean {
     assertMayBlock('RLock.acquireSync', 'rlock.acquire');
     const wait = options === undefined ? Number.POSITIVE_INFINITY : lockWaitOf(options);
+    throwIfAborted(acquireSignalOf(options));
     const s = this.#s;
     if (Atomics.load(s, OWNER) === ownToken) {
       Atomics.add(s, COUNT, 1);
       return true;
     }
     return this.#lockSync(wait, 1);
+  }
+
+  /**
+   * Acquires one level (as `acquire(options)`) and resolves to a handle that releases it:
+   * `using held = await rlock.hold();` is Python's `with rlock:`.
+   * @throws {RuntimeError} (rejects) if it was not acquired.
+   */
+  hold(options?: AcquireOptions): Promise<Held> {
+    return hold(this, 'RLock', options);
+  }
+
+  /** `hold()` that blocks this worker thread. @throws {RuntimeError} on the main thread, or if not acquired. */
+  holdSync(options?: AcquireOptions): Held {
+    return holdSync(this, 'RLock', options);
+  }
+
+  /** Runs `fn` holding one level of the lock, releasing it however `fn` ends. */
+  runExclusive<T>(fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<Awaited<T>> {
+    return runExclusive(this, 'RLock', fn, options);
   }
 
   #lockSync(wait: number, count: number): boolean {
@@ -148,7 +178,7 @@ export class RLock {
    */
   async [kRestoreAsync](saved: number): Promise<void> {
     if (tryLock(this.#s, 0)) Atomics.store(this.#s, COUNT, saved);
-    else await this.#acquireAsync(Number.POSITIVE_INFINITY, saved);
+    else await this.#acquireAsync(Number.POSITIVE_INFINITY, saved, undefined);
   }
 
   /** @internal */

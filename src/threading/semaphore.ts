@@ -10,8 +10,10 @@
 import { ValueError } from '../internal/python-errors.js';
 import { kKind, kShare, registerShareable } from '../internal/shareable.js';
 import { invalidArgType, outOfRange } from '../internal/validate.js';
+import { abortError, expired, throwIfAborted } from './abort.js';
 import { driveAsync, driveSync, type Sleep } from './drive.js';
-import { type AcquireOptions, semaphoreWaitOf } from './options.js';
+import { type Held, hold, holdSync, runExclusive } from './hold.js';
+import { type AcquireOptions, acquireSignalOf, semaphoreWaitOf } from './options.js';
 import { assertMayBlock, deadlineOf, remainingUntil } from './wait.js';
 
 const VALUE = 0;
@@ -77,52 +79,60 @@ export class Semaphore {
 
   /**
    * Decrements the counter, waiting (without blocking the event loop) while it is 0. Resolves
-   * `false` if `blocking` is false and the counter is 0, or when `timeout` ms expire.
+   * `false` if `blocking` is false and the counter is 0, or when `timeout` ms expire. Aborting
+   * `signal` gives up as the timeout would (no unit taken) and rejects with an `AbortError`.
    * @throws {ValueError} (rejects) for `blocking: false` with a timeout.
    */
   acquire(options?: AcquireOptions): Promise<boolean> {
     let wait = Number.POSITIVE_INFINITY;
+    let signal: AbortSignal | undefined;
     if (options !== undefined) {
       try {
         wait = semaphoreWaitOf(options);
+        signal = acquireSignalOf(options);
+        throwIfAborted(signal);
       } catch (error) {
         return Promise.reject(error);
       }
     }
     if (this.#tryDown()) return TRUE;
     if (wait === 0) return FALSE;
-    return this.#acquireAsync(wait);
+    return this.#acquireAsync(wait, signal);
   }
 
-  async #acquireAsync(wait: number): Promise<boolean> {
+  async #acquireAsync(wait: number, signal: AbortSignal | undefined): Promise<boolean> {
     Atomics.add(this.#s, WAITERS, 1);
+    let got: boolean;
     try {
-      return await driveAsync(this.#down(deadlineOf(wait)));
+      got = await driveAsync(this.#down(deadlineOf(wait), signal), signal);
     } finally {
       Atomics.sub(this.#s, WAITERS, 1);
     }
+    if (!got && signal?.aborted) throw abortError(signal);
+    return got;
   }
 
   /**
-   * Takes one unit, sleeping on the value word while it is 0, until the deadline (`false`).
-   * Written once for `acquire` and `acquireSync` (drive.ts); the kernel compares the word with 0
-   * before sleeping, so a release between the check and the sleep is never missed.
+   * Takes one unit, sleeping on the value word while it is 0, until the deadline or an abort
+   * (`false`). Written once for `acquire` and `acquireSync` (drive.ts); the kernel compares the
+   * word with 0 before sleeping, so a release between the check and the sleep is never missed.
    */
-  *#down(deadline: number): Generator<Sleep, boolean, void> {
+  *#down(deadline: number, signal?: AbortSignal): Generator<Sleep, boolean, void> {
     for (;;) {
       if (this.#tryDown()) return true;
-      if (remainingUntil(deadline) <= 0) return false;
+      if (expired(remainingUntil(deadline), signal)) return false;
       yield { arr: this.#s, index: VALUE, value: 0, deadline };
     }
   }
 
   /**
-   * `acquire()` that blocks this worker thread.
+   * `acquire()` that blocks this worker thread (an already-aborted `signal` throws its `AbortError`).
    * @throws {RuntimeError} always on the main thread.
    */
   acquireSync(options?: AcquireOptions): boolean {
     assertMayBlock(`${this[kKind]}.acquireSync`, 'semaphore.acquire');
     const wait = options === undefined ? Number.POSITIVE_INFINITY : semaphoreWaitOf(options);
+    throwIfAborted(acquireSignalOf(options));
     if (this.#tryDown()) return true;
     if (wait === 0) return false;
     Atomics.add(this.#s, WAITERS, 1);
@@ -131,6 +141,25 @@ export class Semaphore {
     } finally {
       Atomics.sub(this.#s, WAITERS, 1);
     }
+  }
+
+  /**
+   * Takes one unit (as `acquire(options)`) and resolves to a handle that gives it back:
+   * `using slot = await sem.hold();` is Python's `with sem:`.
+   * @throws {RuntimeError} (rejects) if no unit was taken (`timeout` expired, `blocking: false`).
+   */
+  hold(options?: AcquireOptions): Promise<Held> {
+    return hold(this, this[kKind], options);
+  }
+
+  /** `hold()` that blocks this worker thread. @throws {RuntimeError} on the main thread, or if not acquired. */
+  holdSync(options?: AcquireOptions): Held {
+    return holdSync(this, this[kKind], options);
+  }
+
+  /** Runs `fn` holding one unit, giving it back however `fn` ends. */
+  runExclusive<T>(fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<Awaited<T>> {
+    return runExclusive(this, this[kKind], fn, options);
   }
 
   /**

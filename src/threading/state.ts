@@ -11,10 +11,10 @@
 // `threads` (growable Int32Array, two words per worker `threadId`; thread ids are never reused):
 //   [2 * id]     TID: the thread's OS thread id, written by the thread when it loads this module
 //                (Linux; 0 = unknown)
-//   [2 * id + 1] STATUS: RUNNING 0 (or unknown), FINISHED 1, DIED 2. Written by the thread itself
-//                on exit: FINISHED when its event loop ran empty (its target returned or threw: it
-//                *finished*, as a Python thread does), DIED otherwise (process.exit(), an uncaught
-//                error). `worker.terminate()` runs no JS in the dying thread, so the thread that
+//   [2 * id + 1] STATUS: RUNNING 0 (or unknown), FINISHED 1, DIED 2. Written by the thread itself:
+//                FINISHED when its target settled (a nogil Thread, markSelfFinished) or its event
+//                loop ran empty (it *finished*, as a Python thread does), DIED on any other exit
+//                (process.exit(), an uncaught error). `worker.terminate()` runs no JS in the dying thread, so the thread that
 //                owned the Worker writes DIED for a non-zero exit code (see Thread), and a waiter
 //                that suspects a lock's owner is gone looks for its TID in /proc/self/task: absent
 //                with no FINISHED record means DIED (this also covers Workers nogil did not start).
@@ -90,6 +90,14 @@ export function nextThreadNumber(): number {
 /** Records that the thread with this `threadId` died (did not simply finish). */
 export function markThreadDied(id: number): void {
   if (cover(id)) Atomics.compareExchange(threads, 2 * id + 1, RUNNING, DIED);
+}
+
+/**
+ * Records that this thread (a worker) finished: its target settled. Written before the worker
+ * ends itself (worker-main.ts), so its exit, whatever the exit path, never counts as a death.
+ */
+export function markSelfFinished(): void {
+  if (threadId !== 0 && cover(threadId)) Atomics.compareExchange(threads, 2 * threadId + 1, RUNNING, FINISHED);
 }
 
 /**

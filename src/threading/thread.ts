@@ -10,21 +10,23 @@
 //   result/error set, excepthook on error, join() resolves, isAlive() false
 //   'exit' event: a non-zero exit marks the thread DIED (locks it held are taken over, mutex.ts)
 //
-// The thread counts as finished when its target settles (as in Python, where the thread ends
-// when run() returns); the worker then exits on its own once its event loop is empty.
-import { readdirSync } from 'node:fs';
-import { SHARE_ENV, Worker } from 'node:worker_threads';
+// The thread is over when its target settles (as in Python, where the thread ends when run()
+// returns): the worker records itself as finished and exits, stopping whatever the target left
+// behind (timers, pending promises), so a finished thread never keeps the process alive.
 import { fromWire, isWire } from '../internal/errors.js';
 import { RuntimeError } from '../internal/python-errors.js';
 import { encodeShared } from '../internal/shareable.js';
 import { decodeSharedAsync } from '../internal/shareable-kinds.js';
-import { type TaskRef, type TaskTarget, toTaskRef, workerExecArgv } from '../internal/task-ref.js';
+import { type TaskRef, type TaskTarget, toTaskRef } from '../internal/task-ref.js';
 import { invalidArgType, validateKnownKeys, validateOptions } from '../internal/validate.js';
-import { BOOT_KEY, type ThreadBoot, type ThreadReport } from './boot.js';
+import { abortError, type SignalOptions, throwIfAborted, trailingSignal } from './abort.js';
+import type { ThreadBoot, ThreadReport } from './boot.js';
 import { reportException } from './excepthook.js';
 import { getNativeId, threadInfo } from './identity.js';
+import { type LongTimeout, setLongTimeout } from './long-timeout.js';
 import { waitTimeoutOf } from './options.js';
-import { markThreadDied, nextThreadNumber, ownTid, ownToken } from './state.js';
+import { primeWarmPool, startWorker } from './start-worker.js';
+import { markThreadDied, nextThreadNumber, ownToken } from './state.js';
 import { holdKeepAlive, onMainThread, releaseKeepAlive } from './wait.js';
 
 /** Options of `new Thread(options)` (Python's `Thread(target=, args=, name=, daemon=)`). */
@@ -49,8 +51,6 @@ export interface ThreadOptions {
   daemon?: boolean | null | undefined;
 }
 
-const WORKER_URL = new URL('./worker-main.js', import.meta.url);
-
 type Kind = 'spawned' | 'main' | 'self' | 'dummy';
 interface Existing {
   readonly kind: Exclude<Kind, 'spawned'>;
@@ -60,31 +60,6 @@ interface Existing {
   readonly nativeId: number;
 }
 let existing: Existing | undefined;
-
-// The OS thread ids of this process (Linux), to learn a new worker's id as soon as `new Worker()`
-// has created its thread, as Python's `native_id` is known once `start()` returns.
-function osThreadIds(): Set<string> | undefined {
-  if (ownTid === undefined) return undefined;
-  try {
-    return new Set(readdirSync('/proc/self/task'));
-  } catch {
-    return undefined;
-  }
-}
-
-// The one thread id that appeared since `before`, or undefined if that is not clear (another
-// thread was created at the same moment): the worker then reports its id itself when it boots.
-function newOsThreadId(before: Set<string> | undefined): number | undefined {
-  const after = before && osThreadIds();
-  if (!after) return undefined;
-  let found: number | undefined;
-  for (const id of after) {
-    if (before.has(id)) continue;
-    if (found !== undefined) return undefined;
-    found = Number(id);
-  }
-  return found !== undefined && Number.isSafeInteger(found) && found > 0 ? found : undefined;
-}
 
 /** Threads started from this thread that have not finished (for `enumerate`/`activeCount`). */
 const live = new Set<Thread>();
@@ -140,6 +115,8 @@ export class Thread<R = unknown> {
     const opts = validateOptions(options);
     validateKnownKeys(opts, ['target', 'args', 'name', 'daemon']);
     this.#kind = 'spawned';
+    // The first Thread of a process boots the warm pool, so that later threads start fast.
+    primeWarmPool();
     this.#started = false;
     this.#target =
       opts.target === undefined || opts.target === null ? undefined : toTaskRef(opts.target, 'options.target');
@@ -224,6 +201,7 @@ export class Thread<R = unknown> {
    * Starts the thread's target on a new worker thread.
    * @throws {RuntimeError} if called more than once.
    * @throws {DOMException} (DataCloneError) if an argument cannot be cloned (the thread is not started).
+   * @throws {TypeError} if a nogil primitive sits inside an Error in `args` (it could not arrive live).
    */
   start(): void {
     if (this.#kind !== 'spawned' || this.#started) throw new RuntimeError('threads can only be started once');
@@ -232,18 +210,12 @@ export class Thread<R = unknown> {
       name: this.#name,
       daemon: this.#daemon,
       target: this.#target,
-      args: encodeShared(this.#args),
+      args: encodeShared(this.#args, 'args'),
       nativeCell,
     };
-    const before = osThreadIds();
-    const worker = new Worker(WORKER_URL, {
-      workerData: { [BOOT_KEY]: boot },
-      execArgv: workerExecArgv(),
-      env: SHARE_ENV,
-    });
+    const { worker, nativeId } = startWorker(boot);
     this.#started = true;
-    // `new Worker()` creates the OS thread before it returns.
-    this.#nativeId = newOsThreadId(before);
+    this.#nativeId = nativeId;
     this.#nativeCell = new Int32Array(nativeCell);
     this.#ident = worker.threadId + 1;
     this.#args = [];
@@ -266,6 +238,7 @@ export class Thread<R = unknown> {
       }
     });
     if (this.#daemon) worker.unref();
+    else worker.ref(); // a warm worker was idle unref'd
   }
 
   #onReport(msg: ThreadReport): void {
@@ -314,28 +287,33 @@ export class Thread<R = unknown> {
   /**
    * Waits until the thread's target finishes, or until `timeout` ms pass (then check
    * `isAlive()`, as in Python). Never rejects because of the target's error (see `error`).
+   * Aborting `signal` stops waiting (the thread runs on) and rejects with an `AbortError`.
    * @throws {RuntimeError} (rejects) before `start()`, or when joining the current thread.
    */
-  async join(timeout?: number | null): Promise<void> {
+  async join(timeout?: number | null, options?: SignalOptions): Promise<void> {
     if (!this.#started) throw new RuntimeError('cannot join thread before it is started');
     if (this.#isCurrent()) throw new RuntimeError('cannot join current thread');
     const wait = waitTimeoutOf(timeout);
+    const signal = trailingSignal(options);
+    throwIfAborted(signal);
     if (this.#finished || wait === 0) return;
     holdKeepAlive();
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: LongTimeout | undefined;
+    let onAbort: (() => void) | undefined;
     try {
-      if (wait === Number.POSITIVE_INFINITY) {
-        await this.#done;
-      } else {
-        await Promise.race([
-          this.#done,
-          new Promise<void>((resolve) => {
-            timer = setTimeout(resolve, wait);
-          }),
-        ]);
-      }
+      await Promise.race([
+        this.#done,
+        new Promise<void>((resolve, reject) => {
+          timer = setLongTimeout(resolve, wait);
+          if (signal) {
+            onAbort = () => reject(abortError(signal));
+            signal.addEventListener('abort', onAbort, { once: true });
+          }
+        }),
+      ]);
     } finally {
-      if (timer) clearTimeout(timer);
+      timer?.clear();
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
       releaseKeepAlive();
     }
   }

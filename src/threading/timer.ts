@@ -1,8 +1,10 @@
 // Timer: Python's `threading.Timer`, run on the creating thread like setTimeout (API detail 7).
 import { RuntimeError } from '../internal/python-errors.js';
 import { invalidArgType, validateFunction } from '../internal/validate.js';
+import type { SignalOptions } from './abort.js';
 import { Event } from './event.js';
 import { reportException } from './excepthook.js';
+import { type LongTimeout, setLongTimeout } from './long-timeout.js';
 import { waitTimeoutOf } from './options.js';
 import { nextThreadNumber } from './state.js';
 import { holdKeepAlive, releaseKeepAlive } from './wait.js';
@@ -28,7 +30,7 @@ export class Timer<A extends unknown[] = unknown[]> {
   /** The timer's name (`Thread-N`, as Python's Timer is a Thread). */
   name: string;
   #daemon = false;
-  #handle: ReturnType<typeof setTimeout> | undefined;
+  #handle: LongTimeout | undefined;
   #started = false;
 
   /** Creates a timer (not started). */
@@ -58,9 +60,8 @@ export class Timer<A extends unknown[] = unknown[]> {
     if (this.#started) throw new RuntimeError('threads can only be started once');
     this.#started = true;
     if (this.finished.isSet()) return;
-    const delay = Math.min(Math.max(waitTimeoutOf(this.interval, 'interval'), 0), 0x7fffffff);
-    this.#handle = setTimeout(() => void this.#fire(), delay);
-    if (this.#daemon) this.#handle.unref();
+    const delay = waitTimeoutOf(this.interval, 'interval');
+    this.#handle = setLongTimeout(() => void this.#fire(), delay, !this.#daemon);
   }
 
   async #fire(): Promise<void> {
@@ -78,7 +79,7 @@ export class Timer<A extends unknown[] = unknown[]> {
   /** Stops the timer if it has not fired yet (no effect once `fn` is running). */
   cancel(): void {
     if (this.#handle !== undefined) {
-      clearTimeout(this.#handle);
+      this.#handle.clear();
       this.#handle = undefined;
     }
     this.finished.set();
@@ -89,12 +90,15 @@ export class Timer<A extends unknown[] = unknown[]> {
     return this.#started && !this.finished.isSet();
   }
 
-  /** Waits until the timer has fired and `fn` finished, or was cancelled (or `timeout` ms). */
-  async join(timeout?: number | null): Promise<void> {
+  /**
+   * Waits until the timer has fired and `fn` finished, or was cancelled (or `timeout` ms).
+   * Aborting `signal` stops waiting and rejects with an `AbortError`.
+   */
+  async join(timeout?: number | null, options?: SignalOptions): Promise<void> {
     if (!this.#started) throw new RuntimeError('cannot join thread before it is started');
     holdKeepAlive();
     try {
-      await this.finished.wait(timeout);
+      await this.finished.wait(timeout, options);
     } finally {
       releaseKeepAlive();
     }

@@ -40,13 +40,36 @@ export function pendingWaits(): number {
 
 /**
  * `Atomics.waitAsync` with the keep-alive held while the wait is pending. `timeout` is in
- * milliseconds (`Infinity` for none).
+ * milliseconds (`Infinity` for none). An abort of `signal` ends the sleep at once (it wakes every
+ * sleeper on the word: they all re-check their condition, as after any spurious wake-up), so the
+ * caller's loop sees `signal.aborted`; an aborted signal does not sleep at all.
  */
-export function waitAsync(arr: Int32Array, index: number, value: number, timeout: number): Promise<WaitResult> {
+export function waitAsync(
+  arr: Int32Array,
+  index: number,
+  value: number,
+  timeout: number,
+  signal?: AbortSignal,
+): Promise<WaitResult> {
+  if (signal?.aborted) return Promise.resolve('timed-out');
   const r = atomicsWaitAsync(arr, index, value, timeout);
   if (!r.async) return Promise.resolve(r.value);
   holdKeepAlive();
-  return r.value.then(settle, settleError);
+  if (signal === undefined) return r.value.then(settle, settleError);
+  const wake = (): void => {
+    Atomics.notify(arr, index);
+  };
+  signal.addEventListener('abort', wake, { once: true });
+  return r.value.then(
+    (v) => {
+      signal.removeEventListener('abort', wake);
+      return settle(v);
+    },
+    (e: unknown) => {
+      signal.removeEventListener('abort', wake);
+      return settleError(e);
+    },
+  );
 }
 
 function settle(v: 'ok' | 'timed-out'): WaitResult {

@@ -1,6 +1,6 @@
-// Proves the install path users get from npm: the main package plus the prebuilt platform
-// package, installed offline into an empty project with no Rust toolchain on PATH, load the
-// addon from the platform package and run a native map.
+// Proves the install paths users get from npm: the main package (with its prebuilds/ copy)
+// and the prebuilt platform package, packed as for publishing, installed offline into empty
+// projects with no Rust toolchain on PATH, load the addon and run a native map.
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -42,6 +42,7 @@ function npmCli(): string {
 
 let work: string;
 let bin: string;
+let tgz: string;
 
 function npm(args: string[], cwd: string, path: string): { status: number | null; out: string } {
   const r = spawnSync(process.execPath, [npmCli(), ...args], {
@@ -59,6 +60,8 @@ beforeAll(() => {
   mkdirSync(bin);
   symlinkSync(process.execPath, join(bin, 'node'));
   symlinkSync('/bin/sh', join(bin, 'sh'));
+  tgz = join(work, 'tgz');
+  mkdirSync(tgz);
 });
 
 afterAll(() => {
@@ -72,12 +75,9 @@ describe('prebuilt-binary install (no Rust needed)', () => {
     expect(rootPkg.optionalDependencies[platformPkg.name]).toBe(rootPkg.version);
   });
 
-  it('packs both packages, installs them offline without cargo, and runs a native map', () => {
+  it('packs both packages with a clean consumer manifest and the prebuilds copy', () => {
     const built = join(repoRoot, 'build', platformPkg.main);
     expect(existsSync(built), `${built} (run npm run build:native)`).toBe(true);
-    const tgz = join(work, 'tgz');
-    mkdirSync(tgz);
-
     // The release flow copies the build into the platform package; do it in a scratch copy.
     const stage = join(work, 'platform');
     mkdirSync(stage);
@@ -86,46 +86,81 @@ describe('prebuilt-binary install (no Rust needed)', () => {
     const systemPath = process.env.PATH ?? '';
     let r = npm(['pack', '--pack-destination', tgz], stage, systemPath);
     expect(r.status, r.out).toBe(0);
-    // --ignore-scripts: packing must not rebuild; dist/ is already built by `npm test`.
-    r = npm(['pack', '--ignore-scripts', '--pack-destination', tgz], repoRoot, systemPath);
+    // prepack stages prebuilds/ and strips the manifest (clean-package); postpack restores it.
+    const before = readFileSync(join(repoRoot, 'package.json'), 'utf8');
+    r = npm(['pack', '--pack-destination', tgz], repoRoot, systemPath);
     expect(r.status, r.out).toBe(0);
-    const tarballs = readdirSync(tgz).map((f) => join(tgz, f));
-    expect(tarballs).toHaveLength(2);
+    expect(readFileSync(join(repoRoot, 'package.json'), 'utf8')).toBe(before);
+    const tarballs = readdirSync(tgz);
+    expect(tarballs.sort()).toEqual([`nogil-${rootPkg.version}.tgz`, `${platformPkg.name}-${platformPkg.version}.tgz`]);
 
-    const app = join(work, 'app');
-    mkdirSync(app);
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
-    const cargo = spawnSync('cargo', ['--version'], { env: { PATH: bin } });
-    expect((cargo.error as NodeJS.ErrnoException | undefined)?.code).toBe('ENOENT');
-    r = npm(['install', '--offline', '--no-audit', '--cache', join(work, 'npm-cache'), ...tarballs], app, bin);
-    expect(r.status, r.out).toBe(0);
-    expect(existsSync(join(app, 'node_modules', 'nogil', 'dist', 'index.js'))).toBe(true);
-    // The main tarball ships no addon of its own: it must come from the platform package.
-    expect(existsSync(join(app, 'node_modules', 'nogil', 'build'))).toBe(false);
+    const list = spawnSync('tar', ['-tzf', join(tgz, `nogil-${rootPkg.version}.tgz`)], { encoding: 'utf8' });
+    expect(list.stdout).toContain('package/prebuilds/linux-x64/node.napi.glibc.node');
+    const manifest = JSON.parse(
+      spawnSync('tar', ['-xzOf', join(tgz, `nogil-${rootPkg.version}.tgz`), 'package/package.json'], {
+        encoding: 'utf8',
+      }).stdout,
+    ) as Record<string, unknown>;
+    // A consumer's manifest: no install (or any) scripts, no dev-only fields; links for the registry page.
+    expect(manifest.scripts).toBeUndefined();
+    expect(manifest.devDependencies).toBeUndefined();
+    expect(manifest.workspaces).toBeUndefined();
+    expect(manifest).toHaveProperty('repository');
+    expect(manifest).toHaveProperty('homepage');
+    expect(manifest).toHaveProperty('bugs');
+    expect(manifest.keywords).toEqual(expect.arrayContaining(['concurrency', 'python']));
+  });
 
-    const run = spawnSync(
-      join(bin, 'node'),
-      [
-        '--input-type=module',
-        '-e',
-        `import { NativePool, nativeLoadInfo } from 'nogil';
+  // Offline, from the npm cache that installing this checkout filled (nogil's own runtime
+  // dependencies come from there; nothing is fetched).
+  // Three ways users end up installed: with the platform package (the normal case), with
+  // optional dependencies omitted, and with the platform package skipped (as a lockfile made on
+  // another platform does: offline here, npm cannot fetch it and skips the optional dependency).
+  it.each([
+    { mode: 'with the platform package', extra: [] as string[], withPlatform: true, from: 'nogil-linux-x64-gnu' },
+    { mode: 'with --omit=optional', extra: ['--omit=optional'], withPlatform: false, from: 'prebuilds' },
+    { mode: 'with the platform package skipped', extra: [] as string[], withPlatform: false, from: 'prebuilds' },
+  ])(
+    'installs offline without cargo $mode and runs a native map (addon from $from)',
+    ({ extra, withPlatform, from }) => {
+      const app = mkdtempSync(join(work, 'app-'));
+      writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
+      const cargo = spawnSync('cargo', ['--version'], { env: { PATH: bin } });
+      expect((cargo.error as NodeJS.ErrnoException | undefined)?.code).toBe('ENOENT');
+      const tarballs = [join(tgz, `nogil-${rootPkg.version}.tgz`)];
+      if (withPlatform) tarballs.unshift(join(tgz, `${platformPkg.name}-${platformPkg.version}.tgz`));
+      const r = npm(['install', '--offline', '--no-audit', ...extra, ...tarballs], app, bin);
+      expect(r.status, r.out).toBe(0);
+      expect(r.out).not.toMatch(/EBADENGINE|install script/i);
+      expect(existsSync(join(app, 'node_modules', 'nogil', 'dist', 'index.js'))).toBe(true);
+      expect(existsSync(join(app, 'node_modules', platformPkg.name))).toBe(withPlatform);
+      // The main tarball ships no local build: the addon comes from a packaged copy.
+      expect(existsSync(join(app, 'node_modules', 'nogil', 'build'))).toBe(false);
+
+      const run = spawnSync(
+        join(bin, 'node'),
+        [
+          '--input-type=module',
+          '-e',
+          `import { NativePool, nativeLoadInfo } from 'nogil';
          const pool = new NativePool({ threads: 2 });
          const out = await pool.map('bruteGcd', [[543456, 43523465], [324435212, 23342412], [1232412324, 890789], [7134890, 873490]]);
          await pool.close();
          console.log(JSON.stringify({ out, from: nativeLoadInfo().from }));`,
-      ],
-      { cwd: app, encoding: 'utf8', env: { PATH: bin, HOME: work } },
-    );
-    expect(run.status, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ out: [1, 4, 1, 10], from: 'nogil-linux-x64-gnu' });
+        ],
+        { cwd: app, encoding: 'utf8', env: { PATH: bin, HOME: work } },
+      );
+      expect(run.status, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({ out: [1, 4, 1, 10], from });
 
-    // The installed `nogil` command works too and reports where the addon came from.
-    const help = spawnSync(join(app, 'node_modules', '.bin', 'nogil'), ['--help'], {
-      cwd: app,
-      encoding: 'utf8',
-      env: { PATH: bin, HOME: work },
-    });
-    expect(help.status, help.stderr).toBe(0);
-    expect(help.stdout).toContain('native addon: loaded from nogil-linux-x64-gnu');
-  });
+      // The installed `nogil` command works too and reports where the addon came from.
+      const status = spawnSync(join(app, 'node_modules', '.bin', 'nogil'), ['status'], {
+        cwd: app,
+        encoding: 'utf8',
+        env: { PATH: bin, HOME: work },
+      });
+      expect(status.status, status.stderr).toBe(0);
+      expect(status.stdout).toContain(`native addon: loaded from ${from}`);
+    },
+  );
 });

@@ -35,6 +35,41 @@ describe('PriorityQueue', () => {
     expect(out).toEqual([...items].sort((a, b) => a - b));
   });
 
+  test('orders BigInts exactly, mixed with numbers too (not as their nearest float64)', () => {
+    const big = 2n ** 64n;
+    const exact = (items: (number | bigint)[]): (number | bigint)[] =>
+      [...items].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const cases: (number | bigint)[][] = [
+      [big + 1n, big, big - 1n],
+      [2n ** 53n + 1n, 2 ** 53, 2n ** 53n - 1n, 2 ** 53 + 2, 2n ** 53n + 3n],
+      [-(2n ** 53n) - 1n, -(2 ** 53), -(2n ** 53n) + 1n],
+      [10n ** 400n + 1n, 10n ** 400n, Number.POSITIVE_INFINITY, Number.MAX_VALUE, 2n ** 1024n],
+      [-(10n ** 400n) - 1n, -(10n ** 400n), Number.NEGATIVE_INFINITY, -Number.MAX_VALUE, -(2n ** 1024n)],
+      [0n, -0, 1n, 0.5, -1n, -0.5, 3, 2n],
+    ];
+    for (const items of cases) {
+      const q = new PriorityQueue<number | bigint>();
+      for (const i of items) q.putNowait(i);
+      expect(items.map(() => q.getNowait())).toEqual(exact(items));
+    }
+    // Inside tuples as well, and a number equal to a BigInt ties (first in, first out).
+    const q = new PriorityQueue<[number | bigint, string]>();
+    for (const item of [
+      [big + 1n, 'a'],
+      [big, 'b'],
+      [2 ** 64, 'c'],
+      [big, 'd'],
+    ] as [bigint | number, string][]) {
+      q.putNowait(item);
+    }
+    expect([q.getNowait(), q.getNowait(), q.getNowait(), q.getNowait()].map(([, s]) => s)).toEqual([
+      'b',
+      'c',
+      'd',
+      'a',
+    ]);
+  });
+
   test('orders strings by code point, as Python does', () => {
     const q = new PriorityQueue<string>();
     const items = ['b', 'a', 'ab', '', 'B', 'é', '😀', 'a\u0000', '\uffff'];

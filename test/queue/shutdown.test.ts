@@ -1,4 +1,4 @@
-import { Queue, ShutDown } from 'nogil/queue';
+import { PriorityQueue, Queue, ShutDown } from 'nogil/queue';
 import { describe, expect, test } from 'vitest';
 import { fixture, joinAll, sleep, spawn } from '../helpers/threading.js';
 
@@ -94,6 +94,23 @@ describe('iteration', () => {
     }
     expect(q.unfinishedTasks).toBe(1);
     expect(q.getNowait()).toBe(2);
+  });
+
+  test('for await reads nothing ahead: what the loop has not asked for stays in the queue', async () => {
+    const q = new PriorityQueue<number>(3);
+    for (const i of [5, 6, 7]) q.putNowait(i);
+    const seen: number[] = [];
+    for await (const item of q) {
+      seen.push(item);
+      if (item === 5) {
+        expect(q.qsize()).toBe(2); // not drained into the loop: maxsize still counts them
+        expect(q.unfinishedTasks).toBe(3);
+        q.putNowait(1); // a more urgent item put meanwhile comes next
+      }
+      if (seen.length === 4) break;
+    }
+    expect(seen).toEqual([5, 1, 6, 7]);
+    expect(q.unfinishedTasks).toBe(0);
   });
 
   test('iterSync is the blocking twin for workers', async () => {

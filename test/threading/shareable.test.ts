@@ -2,7 +2,7 @@
 // are encoded for another thread or refused for another process.
 
 import { Queue } from 'nogil/queue';
-import { Barrier, Condition, Event, Lock, local, RLock, Semaphore, Value } from 'nogil/threading';
+import { Barrier, Condition, Event, Lock, local, RLock, Semaphore, Thread, Value } from 'nogil/threading';
 import { describe, expect, test } from 'vitest';
 import {
   decodeShared,
@@ -51,6 +51,29 @@ describe('shareable primitives', () => {
       /A Semaphore \(at args\[0\]\) cannot be sent to a ProcessPoolExecutor task/,
     );
     expect(() => refuseShared([1, 'x'], 'a ProcessPoolExecutor task')).not.toThrow();
+  });
+});
+
+describe('primitives inside errors', () => {
+  test('a Lock stored on an Error in Thread args is refused with a TypeError naming its path', () => {
+    const lock = new Lock();
+    const withProp = Object.assign(new Error('carrier'), { lock });
+    const t = new Thread({ target: () => {}, args: [1, { nested: [withProp] }], daemon: true });
+    expect(() => t.start()).toThrow(
+      expect.objectContaining({
+        name: 'TypeError',
+        code: 'ERR_INVALID_ARG_TYPE',
+        message: expect.stringMatching(/^A Lock \(at args\[1\]\.nested\[0\]\.lock\) cannot cross/),
+      }),
+    );
+    expect(t.isAlive()).toBe(false);
+    // In `cause` too (structured clone would copy it as a dead plain object).
+    const inCause = new Error('carrier', { cause: { q: new Queue() } });
+    expect(() => encodeShared([inCause], 'args')).toThrow(/A Queue \(at args\[0\]\.cause\.q\)/);
+    // Process pools name it as well; an Error without primitives passes unchanged.
+    expect(() => refuseShared(withProp, 'a process', 'arg')).toThrow(/A Lock \(at arg\.lock\)/);
+    const plain = [new Error('plain')];
+    expect(encodeShared(plain)).toBe(plain);
   });
 });
 

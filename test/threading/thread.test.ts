@@ -244,6 +244,22 @@ describe('errors in targets', () => {
     expect(reported[0]).toMatchObject({ excType: RangeError, excValue: t.error, thread: t });
   });
 
+  test('a target using a variable of its enclosing scope gets an error that names it and says why', async () => {
+    const offset = 41;
+    const t = spawn({ target: (x: number) => x + offset, args: [1] });
+    await t.join();
+    expect(t.error).toBeInstanceOf(ReferenceError);
+    const message = (t.error as Error).message;
+    expect(message).toMatch(/uses `offset`/);
+    expect(message).toMatch(/sent to other threads by source/);
+    expect(message).toMatch(/pass offset in args/);
+    expect((t.error as Error & { cause?: Error }).cause?.message).toBe('offset is not defined');
+    // A ReferenceError for a name the target does not use itself is left as it is.
+    const inner = spawn({ target: () => new Function(`return ${'missing'}Global`)() });
+    await inner.join();
+    expect((inner.error as Error).message).toBe('missingGlobal is not defined');
+  });
+
   test("nogil's own errors keep their class across the thread boundary", async () => {
     const t = spawn({
       target: async () => {
@@ -299,6 +315,13 @@ describe('daemon threads', () => {
   test('a non-daemon thread does', async () => {
     const { stdout } = await run(process.execPath, [script('daemon.mjs'), 'plain'], { timeout: 20_000 });
     expect(stdout).toBe('main done (daemon=false)\nthread finished\n');
+  });
+
+  test('a finished thread does not keep the process alive, even with a setInterval left behind', async () => {
+    const { stdout } = await run(process.execPath, [script('leftover-interval.mjs')], { timeout: 20_000 });
+    // No tick printed after the target returned; the lock stays held (Python: a finished thread
+    // keeps its locks) and the process exits.
+    expect(stdout).toBe('target returns\njoined: alive=false result=7 locked=true\ntaken over: false; abandoned=0\n');
   });
 
   test("a thread's daemon flag defaults to its creator's", async () => {

@@ -22,4 +22,10 @@ export interface ExecutorKind {
   readonly mapGcd: { readonly fn: unknown; item(a: number, b: number): unknown };
   /** Throws an `Error` subclass named `name` with `message` (absent where tasks cannot throw). */
   fail?(name: string, message: string): Call;
+  /**
+   * For `map` (error at a position): a function of one item that returns the item's `value`,
+   * or throws a `RangeError` with `message` when the item carries one (absent where tasks
+   * cannot throw).
+   */
+  readonly mapMaybeFail?: { readonly fn: unknown; item(value: number, message?: string): unknown };
 }
