@@ -2,6 +2,11 @@
 // (the first one finishes the running tasks; a second one exits at once). The URL may come
 // from NOGIL_REDIS_URL instead of --redis, which keeps a password out of `ps` listings.
 import { parseArgs } from 'node:util';
+// Checked before BullMQ loads (none of these imports it): bad usage fails at once.
+import { parseConnection } from './connection.js';
+import { backendOf } from './local-executor.js';
+import { prefixOf, queueNameOf } from './options.js';
+import { taskPolicyOf } from './security.js';
 
 const USAGE = `Usage: nogil worker --redis URL --queue NAME [options]
 
@@ -57,6 +62,15 @@ export async function runWorkerCommand(argv: readonly string[]): Promise<number>
     if (!/^\d+$/.test(values.concurrency as string) || concurrency < 1) {
       return usageError(`--concurrency must be a positive integer (got '${values.concurrency}')`);
     }
+  }
+  try {
+    parseConnection(redis, '--redis');
+    queueNameOf(values.queue, '--queue');
+    prefixOf(values.prefix, '--prefix');
+    backendOf(values.backend, '--backend');
+    taskPolicyOf(values['allow-source'], values['allow-module']);
+  } catch (error) {
+    return usageError((error as Error).message);
   }
   const log = (line: string): void => {
     process.stderr.write(`nogil worker: ${line}\n`);
