@@ -36,6 +36,18 @@ export class InvalidStateError extends NogilError {
 }
 registerError('InvalidStateError', InvalidStateError);
 
+const kBrands = Symbol.for('nogil.error.brands');
+
+/**
+ * The error of `setRunningOrNotifyCancel()` on a running or finished future: an
+ * `InvalidStateError` (API.md) that is also `instanceof RuntimeError` (what CPython raises).
+ */
+export function unexpectedState(message: string): InvalidStateError {
+  const error = new InvalidStateError(message);
+  (error as unknown as { [kBrands]: string[] })[kBrands].push('RuntimeError');
+  return error;
+}
+
 /** An executor cannot run work any more (a failed initializer, a worker that died). */
 export class BrokenExecutor extends RuntimeError {
   constructor(message = 'the executor is broken', options?: { cause?: unknown }) {

@@ -16,9 +16,8 @@
 // memory that the worker flips when it starts the task. `running()`, `cancel()` and friends
 // consult the probe, so they stay exact: `cancel()` wins only if it flips the slot first.
 import { abortErrorWith } from '../internal/abort.js';
-import { RuntimeError } from '../internal/python-errors.js';
 import { invalidArgType } from '../internal/validate.js';
-import { CancelledError, InvalidStateError, TimeoutError } from './errors.js';
+import { CancelledError, InvalidStateError, TimeoutError, unexpectedState } from './errors.js';
 import { longTimeout, timeoutOf } from './timeout.js';
 
 /** A future's state, as CPython names it. */
@@ -159,7 +158,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /**
    * Marks the future running, or (if it was cancelled) as cancelled-and-notified. Returns
    * false if it was cancelled (the executor must then not run the task).
-   * @throws {RuntimeError} if the future is running or finished (as CPython: a bug in the executor).
+   * @throws {InvalidStateError} if the future is running or finished: a bug in the executor
+   *   (API item 23). The error is also an instance of `RuntimeError`, the class CPython raises.
    */
   setRunningOrNotifyCancel(): boolean {
     const state = this.#sync();
@@ -171,7 +171,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
       this.#state = 'RUNNING';
       return true;
     }
-    throw new RuntimeError(`Future ${this.#id} in unexpected state: ${state}`);
+    throw unexpectedState(`Future ${this.#id} in unexpected state: ${state}`);
   }
 
   /** Sets the result. @throws {InvalidStateError} if the future is done already. */

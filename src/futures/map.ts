@@ -55,10 +55,13 @@ export function startMap<R>(
     return { future: submitter.submit(items, true), chunk: true };
   };
 
-  const tasks: Array<{ future: Future<unknown>; chunk: boolean }> = [];
+  // Taken from `head` on (not with shift(): on a large array each shift copies the rest).
+  let tasks: Array<{ future: Future<unknown>; chunk: boolean }> = [];
+  let head = 0;
   const cancelRest = (): void => {
-    for (const t of tasks) t.future.cancel();
-    tasks.length = 0;
+    for (let i = head; i < tasks.length; i++) tasks[i]?.future.cancel();
+    tasks = [];
+    head = 0;
   };
   try {
     for (let n = 0; buffersize === undefined || n < buffersize; n++) {
@@ -84,7 +87,12 @@ export function startMap<R>(
           const t = nextTask();
           if (t) tasks.push(t);
         }
-        const t = tasks.shift();
+        const t = tasks[head];
+        if (t) tasks[head++] = undefined as never;
+        if (head === tasks.length) {
+          tasks = [];
+          head = 0;
+        }
         if (!t) {
           finished = true;
           return { value: undefined, done: true };

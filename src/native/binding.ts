@@ -28,10 +28,14 @@ export interface RawBinding {
   gcd(...args: unknown[]): number;
   factorize(...args: unknown[]): number[];
   sleep(...args: unknown[]): undefined;
-  setCompletionHandler(handler: CompletionHandler): void;
-  poolCreate(threads: number): number;
+  /** Registers one copy of the package (its handler); returns its client number. */
+  registerClient(handler: CompletionHandler): number;
+  /** A new block of task status words for `client` (see native/core/src/control.rs). */
+  controlBlock(client: number): Int32Array;
+  poolCreate(threads: number, client: number): number;
+  /** `tasks`: `[id, kernelField, arg0, arg1]` records (see `kernelField` in pool.ts). */
   poolSubmit(pool: number, tasks: Float64Array): void;
-  poolMap(pool: number, id: number, kernel: number, inputs: ArrayBufferView): void;
+  poolMap(pool: number, id: number, kernelField: number, inputs: ArrayBufferView): void;
   poolClose(pool: number): Promise<void>;
   poolRelease(pool: number): void;
   counterRace(threads: number, increments: number, locked: boolean): Promise<number>;

@@ -13,7 +13,10 @@ export {
   type KernelArgs,
   type KernelInput,
   type KernelResult,
+  type KernelTypedResults,
   NativePool,
   type NativePoolOptions,
+  type NativeTaskOptions,
+  type NumericTypedArray,
 } from './pool.js';
 export { type CounterRaceOptions, counterRace } from './race.js';

@@ -26,7 +26,8 @@ describe('tutorial replays on native threads', () => {
   it('counter-race loses updates without the lock and is exact with it', async () => {
     const [racy, locked] = (await output('counter-race.mjs')).map(Number);
     expect(racy).toBeLessThan(500_000);
-    expect(racy).toBeGreaterThanOrEqual(100_000);
+    // Lost updates can take the count below one thread's share (the race's floor is 2).
+    expect(racy).toBeGreaterThanOrEqual(2);
     expect(locked).toBe(500_000);
   });
 });

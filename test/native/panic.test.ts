@@ -82,4 +82,26 @@ describe('panics never cross into Node', () => {
     expect(out.outcomes[12]).toEqual([2, 3]);
     expect(out.after).toBe(10);
   });
+
+  it('close() never settles before a task that failed in the pool’s last burst', async () => {
+    const result = await runNode(
+      `
+      import { NativePool } from 'nogil/native';
+      const early = [];
+      for (let round = 0; round < 60; round++) {
+        const pool = new NativePool({ threads: 1 + (round % 2) });
+        const settled = [];
+        pool.submit('panic', round).catch(() => settled.push('submit'));
+        pool.map('panic', [round]).catch(() => settled.push('map'));
+        pool.submit('gcd', 12, 18).then(() => settled.push('gcd'));
+        await pool.close();
+        if (settled.length !== 3) early.push(round + ':' + settled.join('+'));
+      }
+      console.log(JSON.stringify(early));
+      `,
+      { env: { NOGIL_NATIVE_PATH: addon } },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('[]');
+  });
 });

@@ -48,9 +48,16 @@ describe('NativePool', () => {
         [0, 5],
       ]),
     ).toEqual([6, 5]);
-    expect(await p.map('gcd', new Uint32Array([12, 18, 0, 5]))).toEqual([6, 5]);
-    expect(await p.map('gcd', new Float64Array([2 ** 52, 2 ** 50]))).toEqual([2 ** 50]);
+    expect(await p.map('gcd', new Uint32Array([12, 18, 0, 5]))).toEqual(new Float64Array([6, 5]));
+    expect(await p.map('gcd', new Float64Array([2 ** 52, 2 ** 50]))).toEqual(new Float64Array([2 ** 50]));
     expect(await p.map('factorize', [6, [12], 0])).toEqual([[1, 2, 3, 6], [1, 2, 3, 4, 6, 12], []]);
+    // Typed in, typed out for number kernels; lists and voids stay arrays.
+    const typed = await p.map('bruteGcd', new Uint32Array([12, 18]));
+    expect(typed).toBeInstanceOf(Float64Array);
+    expect(await p.map('factorize', new Uint8Array([6, 1]))).toEqual([[1, 2, 3, 6], [1]]);
+    expect(await p.map('sleep', new Uint8Array([1]))).toEqual([undefined]);
+    const plain = await p.map('gcd', [[12, 18]]);
+    expect(Array.isArray(plain)).toBe(true);
     function* gen(): Generator<[number, number]> {
       yield [9, 6];
       yield [10, 4];
@@ -58,6 +65,19 @@ describe('NativePool', () => {
     expect(await p.map('bruteGcd', gen())).toEqual([3, 2]);
     expect(await p.map('gcd', [])).toEqual([]);
     expect(await p.map('sleep', [1, 1])).toEqual([undefined, undefined]);
+  });
+
+  it('map copies a view over a SharedArrayBuffer (read atomically) and any typed array kind', async () => {
+    const p = pool(2);
+    const shared = new Uint32Array(new SharedArrayBuffer(4 * 6));
+    shared.set([12, 18, 0, 5, 9, 6]);
+    expect(await p.map('gcd', shared)).toEqual(new Float64Array([6, 5, 3]));
+    const offset = new Float64Array(new SharedArrayBuffer(8 * 5), 8, 4);
+    offset.set([2 ** 40, 2 ** 41, 7, 21]);
+    expect(await p.map('gcd', offset)).toEqual(new Float64Array([2 ** 40, 7]));
+    for (const Kind of [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Float32Array]) {
+      expect(await p.map('gcd', new Kind([12, 18, 100, 75]))).toEqual(new Float64Array([6, 25]));
+    }
   });
 
   it('map of many inputs agrees with the plain TypeScript kernel, in input order', async () => {
@@ -68,6 +88,16 @@ describe('NativePool', () => {
     ]);
     const out = await pool(2).map('gcd', inputs);
     expect(out).toEqual(inputs.map(([a, b]) => js.gcd(a, b)));
+  });
+
+  it('maps of tuples made in one tick each get their own inputs (the flat copy is reused)', async () => {
+    const p = pool(2);
+    const sizes = [3000, 10, 2000, 1];
+    const inputs = sizes.map((n, k) => Array.from({ length: n }, (_, i): [number, number] => [i * (k + 2), 6]));
+    const outs = await Promise.all(inputs.map((list) => p.map('gcd', list)));
+    outs.forEach((out, k) => {
+      expect(out).toEqual(inputs[k]!.map(([a, b]) => js.gcd(a, b)));
+    });
   });
 
   it('many concurrent submits all resolve with their own results', async () => {
@@ -114,6 +144,19 @@ describe('NativePool', () => {
     await expect(p.map('gcd', [[1, 2]])).rejects.toBeInstanceOf(RuntimeError);
     // Idempotent, like Python's shutdown().
     await expect(p.close()).resolves.toBeUndefined();
+  });
+
+  it('await close() never resolves before a map() or submit() made earlier has settled', async () => {
+    for (let round = 0; round < 100; round++) {
+      const p = new NativePool({ threads: 1 + (round % 2) });
+      const settled: string[] = [];
+      p.map('gcd', [[12, 18]]).then(() => settled.push('map'));
+      p.map('gcd', [[1, -1]]).catch(() => settled.push('bad map'));
+      p.submit('gcd', 4, 6).then(() => settled.push('submit'));
+      p.map('factorize', []).then(() => settled.push('empty map'));
+      await p.close();
+      expect(settled.sort()).toEqual(['bad map', 'empty map', 'map', 'submit']);
+    }
   });
 
   it('Symbol.asyncDispose closes the pool', async () => {
@@ -191,9 +234,9 @@ describe('NativePool: bad input rejects clearly and leaves the pool working', ()
       name: 'RangeError',
       code: 'ERR_OUT_OF_RANGE',
     });
-    await expect(p.map('gcd', new BigUint64Array(2))).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+    await expect(p.map('gcd', new BigUint64Array(2) as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
     await expect(p.map('gcd', 5 as unknown as [])).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
-    await expect(p.map('gcd', new DataView(new ArrayBuffer(8)))).rejects.toMatchObject({
+    await expect(p.map('gcd', new DataView(new ArrayBuffer(8)) as never)).rejects.toMatchObject({
       code: 'ERR_INVALID_ARG_TYPE',
     });
     expect(await p.map('gcd', [[12, 18]])).toEqual([6]);

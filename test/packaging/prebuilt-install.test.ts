@@ -26,6 +26,7 @@ const platformPkg = JSON.parse(readFileSync(join(platformDir, 'package.json'), '
 };
 const rootPkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
   version: string;
+  dependencies?: Record<string, string>;
   optionalDependencies: Record<string, string>;
 };
 

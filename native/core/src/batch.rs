@@ -14,7 +14,7 @@
 //! one release sequence, so the thread whose addition completes the batch (and only it) has
 //! acquired every slot write and may read the slots with relaxed loads.
 
-use crate::cancel::Cancel;
+use crate::cancel::Check;
 use crate::kernel::{Kernel, Output};
 use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -164,7 +164,7 @@ impl Batch {
     }
 
     /// Computes one input and stores its result.
-    fn compute(&self, index: usize, cancel: &Cancel) {
+    fn compute(&self, index: usize, cancel: &(impl Check + ?Sized)) {
         let arity = self.kernel.arity();
         let args = &self.args[index * arity..][..arity];
         match catch_unwind(AssertUnwindSafe(|| self.kernel.run(args, cancel))) {
@@ -188,7 +188,7 @@ impl Batch {
 
     /// Works on the batch until nothing is left to claim. Returns `true` on exactly one
     /// thread: the one that completed the last input, which must then call [`Batch::finish`].
-    pub fn work(&self, cancel: &Cancel) -> bool {
+    pub fn work(&self, cancel: &(impl Check + ?Sized)) -> bool {
         let mut finished_it = false;
         while let Some(range) = self.claim() {
             let count = range.len();
@@ -250,6 +250,7 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cancel::Cancel;
     use std::sync::Arc;
 
     fn run_on_threads(batch: &Arc<Batch>, threads: usize) -> Result<BatchOutput, BatchError> {

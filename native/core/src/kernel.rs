@@ -5,7 +5,7 @@
 //! tasks): they are stable within one build, and TypeScript reads the table from the addon
 //! instead of hard-coding it.
 
-use crate::cancel::{Cancel, Cancelled};
+use crate::cancel::{Cancelled, Check};
 use crate::kernels;
 
 /// One of the native kernels.
@@ -107,7 +107,7 @@ impl Kernel {
     ///
     /// # Panics
     /// When `args` is shorter than the arity (a caller bug), and always for `Kernel::Panic`.
-    pub fn run(self, args: &[u64], cancel: &Cancel) -> Result<Output, Cancelled> {
+    pub fn run(self, args: &[u64], cancel: &(impl Check + ?Sized)) -> Result<Output, Cancelled> {
         Ok(match self {
             Kernel::BruteGcd => Output::Number(kernels::brute_gcd(args[0], args[1], cancel)?),
             Kernel::Gcd => Output::Number(kernels::gcd(args[0], args[1])),
@@ -125,6 +125,7 @@ impl Kernel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cancel::Cancel;
 
     #[test]
     fn names_and_ids_round_trip() {

@@ -7,6 +7,7 @@
 
 pub mod batch;
 pub mod cancel;
+pub mod control;
 pub mod kernel;
 pub mod kernels;
 pub mod pool;
@@ -14,6 +15,7 @@ pub mod race;
 pub mod validate;
 
 pub use batch::{Batch, BatchOutput};
-pub use cancel::{Cancel, Cancelled};
+pub use cancel::{Cancel, Cancelled, Check};
+pub use control::{ControlBlock, Stop, TaskControl};
 pub use kernel::{Kernel, Output};
 pub use pool::{PoolClosed, ThreadPool};

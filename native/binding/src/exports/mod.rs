@@ -17,11 +17,17 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// An open pool and the client (TypeScript copy) that created it.
+struct PoolEntry {
+    pool: Arc<ThreadPool>,
+    client: u32,
+}
+
 /// What the exported functions keep per environment.
 #[derive(Default)]
 pub struct AppState {
     /// Open pools by handle.
-    pools: RefCell<HashMap<u32, Arc<ThreadPool>>>,
+    pools: RefCell<HashMap<u32, PoolEntry>>,
     /// The next pool handle.
     next_pool: Cell<u32>,
 }
@@ -30,9 +36,9 @@ impl AppState {
     /// At environment teardown: close every pool (without waiting) so its threads exit once
     /// their cancelled jobs return.
     pub fn teardown(&self) {
-        let pools: Vec<_> = self.pools.borrow_mut().drain().map(|(_, p)| p).collect();
-        for pool in pools {
-            pool.close(|| {});
+        let pools: Vec<_> = self.pools.borrow_mut().drain().map(|(_, e)| e).collect();
+        for entry in pools {
+            entry.pool.close(|| {});
         }
     }
 }

@@ -2,9 +2,11 @@
 //! on native threads, run off the JavaScript thread.
 
 use super::args::{boolean, expect_arity, uint, uint_in};
-use crate::napi::{Args, Completion, Env, EnvState, JsError, JsResult, Payload, Target, Value};
+use crate::napi::{
+    Args, Completion, Deferred, Env, EnvState, JsError, JsResult, Payload, Pending, Target, Value,
+};
 use nogil_core::race::{RaceError, counter_race};
-use std::sync::Arc;
+use std::sync::mpsc;
 
 /// The most racing threads.
 const MAX_THREADS: u64 = 1024;
@@ -19,39 +21,46 @@ fn race<'s>(env: Env<'s>, args: &Args<'s>) -> JsResult<Value<'s>> {
     let increments = uint(env, args.get(1)?, "increments")?;
     let locked = boolean(env, args.get(2)?, "locked")?;
     let state = EnvState::get(env)?;
-    let (deferred, promise) = env.promise()?;
-    let delivery = Arc::clone(&state.delivery);
     let cancel = state.cancel.clone();
-    state.delivery.begin(env, 1);
-    // A coordinator thread of its own, so the JavaScript thread never waits for the racers.
+    // The coordinator thread starts first and is handed its promise and keep-alive guard only
+    // once it runs: a thread that cannot start leaves nothing behind (no deferred to leak, no
+    // count keeping the process alive), and the promise simply rejects.
+    let (send, receive) = mpsc::sync_channel::<(Deferred, Pending)>(1);
     let spawned = std::thread::Builder::new()
         .name("nogil-race".into())
         .spawn(move || {
+            // Disconnected: the JavaScript side failed before handing over; nobody waits.
+            let Ok((deferred, pending)) = receive.recv() else {
+                return;
+            };
             let payload = match counter_race(threads, increments, locked, &cancel) {
                 Ok(count) => Payload::Number(count as f64),
                 Err(RaceError::Spawn(e)) => Payload::Error(JsError::error(
                     "ERR_NATIVE_THREAD_SPAWN",
                     format!("could not start racing threads: {e}"),
                 )),
+                // The environment is gone: dropping `pending` uncounts it.
                 Err(RaceError::Cancelled) => return,
             };
-            delivery.deliver(Completion {
+            pending.deliver(Completion {
                 target: Target::Deferred(deferred),
                 payload,
             });
         });
-    if let Err(e) = spawned {
-        // The closure (and the deferred in it) was dropped; report through a fresh promise.
-        let (deferred, promise) = env.promise()?;
-        deferred.reject(
+    let (deferred, promise) = env.promise()?;
+    match spawned {
+        Ok(_detached) => {
+            let pending = state.delivery.expect(env, 1);
+            // The coordinator only exits after receiving, so the channel cannot be closed.
+            let _ = send.send((deferred, pending));
+        }
+        Err(e) => deferred.reject(
             env,
             &JsError::error(
                 "ERR_NATIVE_THREAD_SPAWN",
                 format!("could not start a thread: {e}"),
             ),
-        )?;
-        state.delivery.deliver_all(std::iter::empty());
-        return Ok(promise);
+        )?,
     }
     Ok(promise)
 }

@@ -7,21 +7,38 @@
 //!  ───────────            ─────────────────────                 ─────────
 //!  deliver(c) ──lock──▶ queue.items.push(c)
 //!              was empty? ──▶ napi_call_threadsafe_function ──▶ call_js: drain the queue,
-//!                                                               settle deferreds, call the
-//!                                                               completion handler once
+//!                                                               call each client's handler
+//!                                                               once, settle deferreds
 //! ```
 //! Only the empty → non-empty transition signals the TSFN, and `call_js` drains everything, so
 //! a burst of N completions costs one hop to the JavaScript thread, not N. Both the "was empty"
 //! test and the drain happen under the queue lock, so no completion can be left unsignalled.
+//!
+//! Id-addressed completions carry the *client* that asked for them: every copy of the
+//! TypeScript package loaded in one environment (two versions, a bundler duplicate) shares this
+//! addon instance but numbers its promises itself, so each registers its own handler
+//! (`EnvState::register_client`) and gets only its own ids back.
+//!
+//! Every completion of a burst settles, whatever another one does: a handler that throws, or a
+//! value that cannot be converted, fails only its own promises (a conversion error rejects the
+//! id or deferred it was for); the first exception a handler threw is re-raised once the burst
+//! is settled, through `napi_fatal_exception`, so it reaches `process.on('uncaughtException')`
+//! (a plain throw from `call_js` is only a DEP0168 warning on Node 20, and is lost).
 //!
 //! The TSFN handle dangles once Node finalizes it at environment teardown, so it lives in a
 //! `Mutex<Option<_>>` that the finalizer clears and that senders hold while calling it. After
 //! teardown the queue is closed and late completions are dropped.
 //!
 //! ## Keeping the process alive
-//! The TSFN is unref'd while nothing is pending (an idle addon never holds the event loop
-//! open) and ref'd while at least one promise waits on native work. `begin`/`settled` count on
-//! the JavaScript thread only.
+//! The TSFN is ref'd while results are still to come and unref'd otherwise, so an idle addon
+//! never holds the event loop open and a pending native promise always does. What is to come
+//! is counted by [`Pending`] guards: [`Delivery::expect`] counts `n` units on creation, each
+//! completion delivered through a guard moves one of its units into the queue (uncounted when
+//! the JavaScript thread has settled it), and dropping a guard uncounts what it still holds,
+//! whichever thread drops it and whyever (work cancelled, aborted, or never started). No
+//! hand-paired begin/end calls: the count cannot leak. Ref and unref happen on the JavaScript
+//! thread only (`reconcile`); a guard dropped elsewhere that brings the count to zero wakes
+//! that thread to do it.
 
 use super::deferred::Deferred;
 use super::env::{Env, Value};
@@ -31,13 +48,18 @@ use super::state::EnvState;
 use super::sys;
 use std::ffi::c_void;
 use std::ptr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// Who waits for a completion.
 pub enum Target {
-    /// A promise created in TypeScript, found by its id in the completion handler.
-    Id(f64),
+    /// A promise created in TypeScript: found by `id` in the handler of `client`.
+    Id {
+        /// The registration (`EnvState::register_client`) of the TypeScript copy that asked.
+        client: u32,
+        /// The promise's id in that copy.
+        id: f64,
+    },
     /// A promise created here.
     Deferred(Deferred),
 }
@@ -89,6 +111,8 @@ struct Queue {
     /// The buffer `drain` emptied last time, kept with its capacity so that a steady stream
     /// of completions reuses two buffers instead of reallocating (and growing) one per burst.
     spare: Vec<Completion>,
+    /// How many of `items` carry a keep-alive unit (moved in from a [`Pending`]).
+    counted: usize,
     /// Set at teardown: the environment is gone and late completions are dropped.
     closed: bool,
 }
@@ -97,8 +121,19 @@ struct Queue {
 pub struct Delivery {
     queue: Mutex<Queue>,
     tsfn: Mutex<Option<Tsfn>>,
-    /// Promises still waiting on native work (JavaScript thread only).
+    /// Keep-alive units: those held by live [`Pending`] guards plus `queue.counted`.
     pending: AtomicUsize,
+    /// Whether the TSFN is ref'd now (read and written on the JavaScript thread only).
+    reffed: AtomicBool,
+}
+
+/// Results still to come: keeps the event loop alive until each of its units is delivered
+/// (and settled) or the guard is dropped. Made on the JavaScript thread by
+/// [`Delivery::expect`]; may travel to and be dropped on any thread.
+#[must_use = "dropping a Pending at once stops keeping the process alive for its results"]
+pub struct Pending {
+    delivery: Arc<Delivery>,
+    units: usize,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -113,10 +148,12 @@ impl Delivery {
             queue: Mutex::new(Queue {
                 items: Vec::new(),
                 spare: Vec::new(),
+                counted: 0,
                 closed: false,
             }),
             tsfn: Mutex::new(None),
             pending: AtomicUsize::new(0),
+            reffed: AtomicBool::new(false),
         });
         let name = env.string("nogil.completions")?;
         // One strong count travels with the TSFN (as its context and finalize data) and is
@@ -154,28 +191,39 @@ impl Delivery {
         Ok(delivery)
     }
 
-    /// Hands completions to the JavaScript thread (from any thread).
-    pub fn deliver_all(&self, completions: impl IntoIterator<Item = Completion>) {
-        let was_empty = {
+    /// Counts `n` results still to come, keeping the process alive until the returned guard
+    /// has delivered them or is dropped. JavaScript thread only (the `Env` proves it).
+    pub fn expect(self: &Arc<Self>, env: Env<'_>, n: usize) -> Pending {
+        self.pending.fetch_add(n, Ordering::AcqRel);
+        self.reconcile(env);
+        Pending {
+            delivery: Arc::clone(self),
+            units: n,
+        }
+    }
+
+    /// Queues completions, moving up to `units` keep-alive units along with them; returns how
+    /// many units moved (one per completion queued). From any thread.
+    fn push(&self, completions: impl IntoIterator<Item = Completion>, units: usize) -> usize {
+        let (was_empty, moved) = {
             let mut queue = lock(&self.queue);
             if queue.closed {
-                return;
+                return 0;
             }
-            let was_empty = queue.items.is_empty();
+            let before = queue.items.len();
             queue.items.extend(completions);
-            was_empty && !queue.items.is_empty()
+            let added = queue.items.len() - before;
+            let moved = added.min(units);
+            queue.counted += moved;
+            (before == 0 && added > 0, moved)
         };
         if was_empty {
             self.signal();
         }
+        moved
     }
 
-    /// Hands one completion to the JavaScript thread (from any thread).
-    pub fn deliver(&self, completion: Completion) {
-        self.deliver_all(std::iter::once(completion));
-    }
-
-    /// Wakes the JavaScript thread.
+    /// Wakes the JavaScript thread (its `call_js` drains the queue and reconciles the ref).
     fn signal(&self) {
         let tsfn = lock(&self.tsfn);
         let Some(Tsfn(raw)) = &*tsfn else { return };
@@ -196,110 +244,202 @@ impl Delivery {
         let dropped = {
             let mut queue = lock(&self.queue);
             queue.closed = true;
+            queue.counted = 0;
             std::mem::take(&mut queue.items)
         };
         // Dropped outside the lock: payload destructors (a pool's join closure) may be slow.
         drop(dropped);
     }
 
-    /// Counts `n` more promises waiting on native work; the first one refs the TSFN so the
-    /// process stays alive until they settle. JavaScript thread only.
-    pub fn begin(&self, env: Env<'_>, n: usize) {
-        if n == 0 {
+    /// Refs the TSFN while units are outstanding and unrefs it when none are. JavaScript
+    /// thread only: units are only ever created there, so a zero read here stays zero until
+    /// this thread creates more.
+    fn reconcile(&self, env: Env<'_>) {
+        let want = self.pending.load(Ordering::Acquire) > 0;
+        if self.reffed.load(Ordering::Relaxed) == want {
             return;
         }
-        if self.pending.fetch_add(n, Ordering::Relaxed) == 0 {
-            self.set_ref(env, true);
-        }
-    }
-
-    /// Counts `n` promises as settled; the last one unrefs the TSFN. JavaScript thread only.
-    fn settled(&self, env: Env<'_>, n: usize) {
-        if n == 0 {
-            return;
-        }
-        // Only the JavaScript thread touches the counter, so load + store cannot race.
-        let before = self.pending.load(Ordering::Relaxed);
-        let after = before.saturating_sub(n);
-        self.pending.store(after, Ordering::Relaxed);
-        if before > 0 && after == 0 {
-            self.set_ref(env, false);
-        }
-    }
-
-    fn set_ref(&self, env: Env<'_>, on: bool) {
         let tsfn = lock(&self.tsfn);
         if let Some(Tsfn(raw)) = &*tsfn {
             // SAFETY: live handle (see `signal`); ref/unref must be called on the env's own
-            // thread, which is where `begin` and `call_js` run.
+            // thread, which is where `expect` and `call_js` run (both hold an `Env`).
             let _ = unsafe {
-                if on {
+                if want {
                     sys::napi_ref_threadsafe_function(env.raw(), *raw)
                 } else {
                     sys::napi_unref_threadsafe_function(env.raw(), *raw)
                 }
             };
         }
+        self.reffed.store(want, Ordering::Relaxed);
     }
 
     /// Drains the queue on the JavaScript thread and settles everything in it.
     fn drain(&self, env: Env<'_>) -> JsResult<()> {
-        let mut items = {
+        let (mut items, counted) = {
             let mut queue = lock(&self.queue);
             let spare = std::mem::take(&mut queue.spare);
-            std::mem::replace(&mut queue.items, spare)
+            let counted = std::mem::take(&mut queue.counted);
+            (std::mem::replace(&mut queue.items, spare), counted)
         };
-        if items.is_empty() {
-            lock(&self.queue).spare = items;
-            return Ok(());
+        let mut thrown = None;
+        if !items.is_empty() {
+            settle_burst(env, items.drain(..), &mut thrown);
         }
-        let count = items.len();
-        let mut scalars: Vec<f64> = Vec::new();
-        let rest = env.array(0)?;
-        let mut rest_len = 0u32;
-        let mut deferreds = Vec::new();
-        for Completion { target, payload } in items.drain(..) {
-            match target {
-                // Settled after the id-addressed ones below: a burst holds the last tasks of a
-                // pool together with its close(), and close() must resolve after them.
-                Target::Deferred(deferred) => deferreds.push((deferred, payload)),
-                Target::Id(id) => match payload {
-                    Payload::Number(n) => {
-                        scalars.push(id);
-                        scalars.push(n);
-                    }
-                    other => {
-                        let entry = id_entry(env, id, other)?;
-                        env.set_element(rest, rest_len, entry)?;
-                        rest_len += 1;
-                    }
-                },
-            }
-        }
-        self.settled(env, count);
         {
             let mut queue = lock(&self.queue);
             if queue.spare.capacity() < items.capacity() {
                 queue.spare = items;
             }
         }
-        let mut first_error = None;
-        if !scalars.is_empty() || rest_len > 0 {
-            let state = EnvState::get(env)?;
-            if let Some(handler) = state.completion_handler(env)? {
-                let scalars = env.f64_array(scalars.into_iter())?;
-                if let Err(e) = env.call(handler, &[scalars, rest]) {
-                    first_error = Some(e);
-                }
-            }
+        self.pending.fetch_sub(counted, Ordering::AcqRel);
+        self.reconcile(env);
+        if let Some(exception) = thrown {
+            // After everything else has settled: report the handler's exception as uncaught.
+            env.fatal_exception(exception);
         }
-        for (deferred, payload) in deferreds {
-            if let Err(e) = settle_deferred(env, deferred, payload) {
-                first_error.get_or_insert(e);
-            }
-        }
-        first_error.map_or(Ok(()), Err)
+        Ok(())
     }
+}
+
+impl Pending {
+    /// Moves up to `n` of this guard's units into a new guard (for work split into jobs).
+    pub fn split(&mut self, n: usize) -> Pending {
+        let units = n.min(self.units);
+        self.units -= units;
+        Pending {
+            delivery: Arc::clone(&self.delivery),
+            units,
+        }
+    }
+
+    /// Hands completions to the JavaScript thread (from any thread), each taking one of this
+    /// guard's units along.
+    pub fn deliver_all(&mut self, completions: impl IntoIterator<Item = Completion>) {
+        let moved = self.delivery.push(completions, self.units);
+        self.units -= moved;
+    }
+
+    /// Hands the last completion to the JavaScript thread (from any thread).
+    pub fn deliver(mut self, completion: Completion) {
+        self.deliver_all(std::iter::once(completion));
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if self.units == 0 {
+            return;
+        }
+        let before = self
+            .delivery
+            .pending
+            .fetch_sub(self.units, Ordering::AcqRel);
+        if before == self.units {
+            // The last unit is gone, maybe on a pool thread: let the JavaScript thread unref.
+            self.delivery.signal();
+        }
+    }
+}
+
+/// The completions of one client in a burst.
+struct ClientBurst<'s> {
+    client: u32,
+    /// `[id, value, id, value, ...]` of plain numbers.
+    scalars: Vec<f64>,
+    /// `[id, tag, value]` entries of everything else.
+    rest: Option<Value<'s>>,
+    rest_len: u32,
+}
+
+/// Settles one burst: every id through its client's handler, then every deferred. Nothing
+/// returns early: a failure fails only the promise it concerns, and the first exception a
+/// handler throws is kept in `thrown` for the caller to re-raise.
+fn settle_burst<'s>(
+    env: Env<'s>,
+    items: impl Iterator<Item = Completion>,
+    thrown: &mut Option<Value<'s>>,
+) {
+    let mut bursts: Vec<ClientBurst<'s>> = Vec::with_capacity(1);
+    let mut deferreds = Vec::new();
+    for Completion { target, payload } in items {
+        let (client, id) = match target {
+            // Settled after the id-addressed ones below: a burst holds the last tasks of a
+            // pool together with its close(), and close() must resolve after them.
+            Target::Deferred(deferred) => {
+                deferreds.push((deferred, payload));
+                continue;
+            }
+            Target::Id { client, id } => (client, id),
+        };
+        let burst = match bursts.iter().position(|b| b.client == client) {
+            Some(i) => &mut bursts[i],
+            None => {
+                bursts.push(ClientBurst {
+                    client,
+                    scalars: Vec::new(),
+                    rest: None,
+                    rest_len: 0,
+                });
+                let last = bursts.len() - 1;
+                &mut bursts[last]
+            }
+        };
+        if let Payload::Number(n) = payload {
+            burst.scalars.push(id);
+            burst.scalars.push(n);
+            continue;
+        }
+        let entry = id_entry(env, id, payload)
+            .or_else(|e| {
+                recover(env, thrown);
+                id_entry(env, id, Payload::Error(e))
+            })
+            .and_then(|entry| {
+                let rest = match burst.rest {
+                    Some(rest) => rest,
+                    None => *burst.rest.insert(env.array(0)?),
+                };
+                env.set_element(rest, burst.rest_len, entry)
+            });
+        match entry {
+            Ok(()) => burst.rest_len += 1,
+            // Not even an error entry could be made (out of memory): nothing left to try.
+            Err(_) => recover(env, thrown),
+        }
+    }
+    for burst in bursts {
+        if call_handler(env, &burst).is_err() {
+            recover(env, thrown);
+        }
+    }
+    for (deferred, payload) in deferreds {
+        if settle_deferred(env, deferred, payload).is_err() {
+            recover(env, thrown);
+        }
+    }
+}
+
+/// After a failed call: takes the pending JavaScript exception, if any, keeping the first one
+/// in `thrown`, so that the next N-API calls of the burst work.
+fn recover<'s>(env: Env<'s>, thrown: &mut Option<Value<'s>>) {
+    if let Some(exception) = env.take_exception() {
+        thrown.get_or_insert(exception);
+    }
+}
+
+/// Calls the handler of `burst.client` with `(scalars, rest)`.
+fn call_handler(env: Env<'_>, burst: &ClientBurst<'_>) -> JsResult<()> {
+    let Some(handler) = EnvState::get(env)?.client_handler(env, burst.client)? else {
+        // The client is unknown (impossible: ids come from a registered client's pools).
+        return Ok(());
+    };
+    let scalars = env.f64_array(burst.scalars.iter().copied())?;
+    let rest = match burst.rest {
+        Some(rest) => rest,
+        None => env.array(0)?,
+    };
+    env.call(handler, &[scalars, rest]).map(|_| ())
 }
 
 /// `[id, tag, value]` for the completion handler.
@@ -376,12 +516,28 @@ fn plain_value<'s>(env: Env<'s>, payload: Payload) -> JsResult<Value<'s>> {
     }
 }
 
+/// Settles a deferred with `payload`; a payload that cannot be converted rejects it instead.
 fn settle_deferred(env: Env<'_>, deferred: Deferred, payload: Payload) -> JsResult<()> {
     match payload {
         Payload::Error(e) => deferred.reject(env, &e),
+        Payload::Then(then) => {
+            then();
+            // Resolved with an already-resolved promise, which takes two microtask turns: as
+            // many as an id-addressed rejection of the same burst (TypeScript resolves those
+            // with a rejected promise), whose turns are queued first. So a pool's `close()`
+            // never settles before a task that failed in its last burst.
+            let (inner, resolved) = env.promise()?;
+            inner.resolve(env, env.undefined()?)?;
+            deferred.resolve(env, resolved)
+        }
         other => match plain_value(env, other) {
             Ok(value) => deferred.resolve(env, value),
-            Err(e) => deferred.reject(env, &e),
+            Err(e) => {
+                // A conversion that failed with an exception leaves it pending: clear it, or
+                // the rejection would fail too.
+                let _ = env.take_exception();
+                deferred.reject(env, &e)
+            }
         },
     }
 }
@@ -403,8 +559,10 @@ unsafe extern "C" fn call_js(
     // SAFETY: Node calls this on the env's thread with its live env; the `Env` stays local.
     let env = unsafe { Env::from_raw(raw_env) };
     if let Err(error) = guard(|| delivery.drain(env)) {
-        // Surfaces as an uncaught exception: a bug in the handler, not in user code.
-        error.throw(env);
+        // Only a panic in `drain` itself lands here: report it as an uncaught exception.
+        if let Ok(value) = error.to_value(env) {
+            env.fatal_exception(value);
+        }
     }
 }
 

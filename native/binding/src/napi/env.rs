@@ -105,6 +105,28 @@ impl<'s> Env<'s> {
         Err(JsError::error("ERR_NAPI_CALL", message))
     }
 
+    /// Takes the pending JavaScript exception, if there is one, so that N-API calls work again.
+    pub fn take_exception(self) -> Option<Value<'s>> {
+        let mut pending = false;
+        // SAFETY: live env (type invariant), valid out-pointer; callable with an exception
+        // pending (that is its purpose).
+        let status = unsafe { sys::napi_is_exception_pending(self.raw, &mut pending) };
+        if status != sys::napi_ok || !pending {
+            return None;
+        }
+        let mut out = ptr::null_mut();
+        // SAFETY: as above; clears the exception and hands it out as a handle of this scope.
+        let status = unsafe { sys::napi_get_and_clear_last_exception(self.raw, &mut out) };
+        (status == sys::napi_ok && !out.is_null()).then(|| self.wrap(out))
+    }
+
+    /// Raises `error` as an uncaught exception (`process.on('uncaughtException')`, or the
+    /// process's end if nothing listens), as an exception thrown by a callback would be.
+    pub fn fatal_exception(self, error: Value<'s>) {
+        // SAFETY: live env; `error` is a handle of this scope. Nothing to do if it fails.
+        let _ = unsafe { sys::napi_fatal_exception(self.raw, error.raw) };
+    }
+
     /// A handle made in this scope.
     pub(super) fn wrap(self, raw: sys::napi_value) -> Value<'s> {
         Value::from_raw(raw)

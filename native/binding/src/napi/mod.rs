@@ -21,8 +21,9 @@ mod typed_array;
 mod value;
 
 pub use callback::Args;
-pub use delivery::{Completion, Delivery, Payload, Target};
+pub use deferred::Deferred;
+pub use delivery::{Completion, Payload, Pending, Target};
 pub use env::{Env, Value, ValueType};
 pub use error::{JsError, JsResult};
 pub use panic::panic_error;
-pub use state::EnvState;
+pub use state::{CONTROL_BLOCK_WORDS, EnvState};

@@ -3,12 +3,20 @@
 //!
 //! Input is always copied before any thread sees it: JavaScript may mutate or detach the
 //! buffer the moment the call returns.
+//!
+//! The input's memory is never borrowed as a Rust slice: a view over a `SharedArrayBuffer` may
+//! be written by another JavaScript thread while we copy it, and a `&[T]` would promise Rust
+//! that nothing changes it. Each element is read with an atomic load instead (relaxed: a racing
+//! write gives us the old or the new value, as the ECMAScript memory model says for racy reads,
+//! never undefined behaviour on our side), or byte by byte when the view's start is not
+//! aligned for its element type (possible for views over external buffers).
 
 use super::env::{Env, Value};
 use super::error::{JsError, JsResult};
 use super::sys;
 use std::ffi::c_void;
 use std::ptr;
+use std::sync::atomic::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, Ordering};
 
 /// The element type of a typed array.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,31 +118,50 @@ impl<'s> Env<'s> {
             // NULL is undefined behaviour even when empty.
             return Ok(Some(Vec::new()));
         }
+        let data = info.data.cast::<u8>().cast_const();
         macro_rules! copy {
-            ($t:ty) => {{
-                // SAFETY: N-API reports `data` as the first element of a live typed array of
-                // `len` elements of this type. Typed arrays are aligned to their element size
-                // (the spec requires byte offsets to be multiples of it). No JavaScript runs
-                // while the slice is alive (`check` is Rust), so nothing can detach or resize
-                // the buffer; a concurrent write from another thread through a
-                // SharedArrayBuffer could only change values, which we copy elementwise.
-                let items = unsafe { std::slice::from_raw_parts(info.data as *const $t, info.len) };
-                let mut out = Vec::with_capacity(items.len());
-                for (i, &x) in items.iter().enumerate() {
-                    out.push(check(i, f64::from(x))?);
+            ($bits:ty, $atomic:ty, $to_f64:expr) => {{
+                const SIZE: usize = std::mem::size_of::<$bits>();
+                let aligned = (data as usize).is_multiple_of(std::mem::align_of::<$atomic>());
+                let mut out = Vec::with_capacity(info.len);
+                for i in 0..info.len {
+                    // SAFETY: N-API reports `data` as the start of a live typed array of
+                    // `info.len` elements of `SIZE` bytes, so bytes `i * SIZE..(i + 1) * SIZE`
+                    // lie within it; no JavaScript runs on this thread during the copy (`check`
+                    // is Rust), so the buffer cannot be detached or shrunk meanwhile. Another
+                    // thread may write those bytes concurrently (a SharedArrayBuffer), which is
+                    // why every read is atomic: one load of the element's width when the
+                    // address is aligned for it (`$atomic` has the size of `$bits`), else one
+                    // load per byte (`AtomicU8` needs no alignment). No reference to the
+                    // memory itself is ever formed.
+                    let bits: $bits = unsafe {
+                        let at = data.add(i * SIZE);
+                        if aligned {
+                            <$atomic>::from_ptr(at.cast::<$bits>().cast_mut())
+                                .load(Ordering::Relaxed)
+                        } else {
+                            let mut bytes = [0u8; SIZE];
+                            for (k, byte) in bytes.iter_mut().enumerate() {
+                                *byte = AtomicU8::from_ptr(at.add(k).cast_mut())
+                                    .load(Ordering::Relaxed);
+                            }
+                            <$bits>::from_ne_bytes(bytes)
+                        }
+                    };
+                    out.push(check(i, $to_f64(bits))?);
                 }
                 out
             }};
         }
         Ok(Some(match info.kind {
-            TypedArrayKind::I8 => copy!(i8),
-            TypedArrayKind::U8 | TypedArrayKind::U8Clamped => copy!(u8),
-            TypedArrayKind::I16 => copy!(i16),
-            TypedArrayKind::U16 => copy!(u16),
-            TypedArrayKind::I32 => copy!(i32),
-            TypedArrayKind::U32 => copy!(u32),
-            TypedArrayKind::F32 => copy!(f32),
-            TypedArrayKind::F64 => copy!(f64),
+            TypedArrayKind::I8 => copy!(u8, AtomicU8, |b: u8| f64::from(b as i8)),
+            TypedArrayKind::U8 | TypedArrayKind::U8Clamped => copy!(u8, AtomicU8, f64::from),
+            TypedArrayKind::I16 => copy!(u16, AtomicU16, |b: u16| f64::from(b as i16)),
+            TypedArrayKind::U16 => copy!(u16, AtomicU16, f64::from),
+            TypedArrayKind::I32 => copy!(u32, AtomicU32, |b: u32| f64::from(b as i32)),
+            TypedArrayKind::U32 => copy!(u32, AtomicU32, f64::from),
+            TypedArrayKind::F32 => copy!(u32, AtomicU32, |b| f64::from(f32::from_bits(b))),
+            TypedArrayKind::F64 => copy!(u64, AtomicU64, f64::from_bits),
             TypedArrayKind::BigI64 | TypedArrayKind::BigU64 => {
                 return Err(JsError::type_error(
                     "ERR_INVALID_ARG_TYPE",
@@ -149,14 +176,12 @@ impl<'s> Env<'s> {
     pub fn f64_array(self, items: impl ExactSizeIterator<Item = f64>) -> JsResult<Value<'s>> {
         let len = items.len();
         let (buffer, data) = self.array_buffer(len * 8)?;
-        if len > 0 {
-            // SAFETY: `data` is the start of a fresh, 8-byte-aligned (V8 allocates backing
-            // stores with at least 8-byte alignment) buffer of `len * 8` bytes that nothing
-            // else references yet.
-            let out = unsafe { std::slice::from_raw_parts_mut(data.cast::<f64>(), len) };
-            for (slot, item) in out.iter_mut().zip(items) {
-                *slot = item;
-            }
+        let out = data.cast::<f64>();
+        for (i, item) in items.take(len).enumerate() {
+            // SAFETY: `data` is the start of a fresh buffer of `len * 8` bytes that no other
+            // code can reach yet (its handle has not been returned), and `i < len`. The write
+            // is unaligned, so nothing is assumed about the allocator's alignment.
+            unsafe { out.add(i).write_unaligned(item) };
         }
         self.typed_array(sys::napi_float64_array, len, buffer)
     }
@@ -165,9 +190,16 @@ impl<'s> Env<'s> {
     pub fn u32_array(self, items: &[u32]) -> JsResult<Value<'s>> {
         let (buffer, data) = self.array_buffer(items.len() * 4)?;
         if !items.is_empty() {
-            // SAFETY: `data` is a fresh buffer of `items.len() * 4` bytes (see `f64_array`);
-            // the regions cannot overlap.
-            unsafe { ptr::copy_nonoverlapping(items.as_ptr(), data.cast::<u32>(), items.len()) };
+            // SAFETY: `data` is a fresh buffer of `items.len() * 4` bytes that no other code can
+            // reach yet (see `f64_array`), so the regions cannot overlap; copied as bytes, so
+            // nothing is assumed about its alignment.
+            unsafe {
+                ptr::copy_nonoverlapping(
+                    items.as_ptr().cast::<u8>(),
+                    data.cast::<u8>(),
+                    std::mem::size_of_val(items),
+                )
+            };
         }
         self.typed_array(sys::napi_uint32_array, items.len(), buffer)
     }

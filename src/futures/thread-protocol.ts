@@ -1,0 +1,117 @@
+// The wire protocol between ThreadPoolExecutor (thread-pool.ts) and its piscina workers
+// (thread-worker.ts). Kept apart so the worker loads only this, not the executor.
+//
+// One piscina task carries a *batch*: the tasks one tick submitted for one worker.
+//
+//   main                                            worker (thread-worker.ts)
+//   slots = Int32Array(SAB) [tid, stage, s0..sN]
+//   pool.run(BatchTask) ─────────────────────────>  slots[tid] = threadId; initializer once
+//                                                   for each task i:
+//   future.cancel(): CAS s_i QUEUED -> CANCELLED      CAS s_i QUEUED -> RUNNING, else skip it
+//   future.running(): s_i is RUNNING/FINISHED         run it; s_i = FINISHED; keep the outcome
+//   an idle worker: CAS s_i QUEUED -> STOLEN          (from the end of a busy worker's batch)
+//   'message' { __nogilBatch, out } <─────────────  flush outcomes: at the end, before any await,
+//                                                   and from process 'exit' (process.exit())
+//   run() resolves { ms, sent, init? } <─────────  (how long the batch took, how many outcomes,
+//                                                   or why the initializer failed)
+//
+// If the worker dies, the slots tell what happened to each task: QUEUED ones never started (run
+// them elsewhere), a RUNNING one is the one that killed it, a FINISHED one's outcome was either
+// delivered (drained before the worker's 'exit' event) or lost with the worker.
+import type { TaskRef } from '../internal/task-ref.js';
+
+/** Slot of the worker's threadId (0: the batch has not reached a worker). */
+export const SLOT_THREAD = 0;
+/** Slot of the batch's stage (STAGE_*). */
+export const SLOT_STAGE = 1;
+/** Index of the first task's slot. */
+export const SLOT_FIRST = 2;
+
+/** The worker is running its initializer for this batch. */
+export const STAGE_INIT = 1;
+/** The worker is running the batch's tasks. */
+export const STAGE_RUN = 2;
+
+/** A task not started yet. */
+export const QUEUED = 0;
+/** A task the worker started. */
+export const RUNNING = 1;
+/** A task cancelled before it started (the worker skips it). */
+export const CANCELLED = 2;
+/** A task the worker finished (its outcome is on the way). */
+export const FINISHED = 3;
+/** A task the main thread took back to run on an idle worker (this worker skips it). */
+export const STOLEN = 4;
+
+/** What the initializer is, as every worker receives it in `workerData`. */
+export interface InitSpec {
+  readonly ref: TaskRef;
+  /** `initargs`, with shared primitives encoded. */
+  readonly args: readonly unknown[];
+  /** Whether `args` holds shared-primitive descriptors. */
+  readonly shared: boolean;
+}
+
+/** The key of the executor's data in `workerData`. */
+export const WORKER_DATA_KEY = '__nogilThreadPool';
+
+/** One piscina task: a batch of executor tasks. */
+export interface BatchTask {
+  readonly id: number;
+  /** The distinct functions of the batch. */
+  readonly fns: readonly TaskRef[];
+  /** Per task: its function's index in `fns`. */
+  readonly fnOf: readonly number[];
+  /** Per task: its arguments (a map chunk: its items, one call each). */
+  readonly args: ReadonlyArray<readonly unknown[]>;
+  /** Per task: 1 for a map chunk. */
+  readonly chunk: readonly number[];
+  /** Whether some `args` hold shared-primitive descriptors (decode them first). */
+  readonly shared: boolean;
+  /** The slots (see SLOT_* and the task states). */
+  readonly slots: SharedArrayBuffer;
+}
+
+/** Outcomes the worker posts: flat triples `[index, ok (1/0), value or WireError]`. */
+export interface BatchOutcomes {
+  readonly __nogilBatch: number;
+  readonly out: readonly unknown[];
+}
+
+/** What the piscina task resolves to. */
+export interface BatchDone {
+  /** Milliseconds the worker spent on the batch's tasks. */
+  readonly ms: number;
+  /** How many outcomes the worker posted. */
+  readonly sent: number;
+  /** How many calls it made (a chunk counts its items). */
+  readonly calls: number;
+  /** The initializer failed (a WireError): the pool is broken. */
+  readonly init?: unknown;
+}
+
+/** Whether a worker message is a batch's outcomes. */
+export function isOutcomes(message: unknown): message is BatchOutcomes {
+  return message !== null && typeof message === 'object' && typeof (message as BatchOutcomes).__nogilBatch === 'number';
+}
+
+/**
+ * Whether `value` is a primitive or an array of primitives: it holds no shared primitive, so
+ * the walks of encodeShared/decodeShared can be skipped (the common case of task arguments,
+ * map items and results).
+ */
+export function isPlain(value: unknown): boolean {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return true;
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) {
+    const x: unknown = value[i];
+    if (x !== null && (typeof x === 'object' || typeof x === 'function')) return false;
+  }
+  return true;
+}
+
+/** `isPlain` for every element of a list (task arguments, a chunk's items). */
+export function isPlainList(values: readonly unknown[]): boolean {
+  for (let i = 0; i < values.length; i++) if (!isPlain(values[i])) return false;
+  return true;
+}
