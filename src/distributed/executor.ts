@@ -138,9 +138,13 @@ export class RedisExecutor extends Executor<DistributedTask, WireTask> {
     }
     this.#arm();
     this.#submitter.setBusy(true);
+    // The jobs are built once Redis is reachable: futures that were cancelled or timed out
+    // while it was not are left out.
+    let sent: InFlight[] = [];
     this.#submitter
-      .add(
-        batch.map((job) => ({
+      .add(() => {
+        sent = batch.filter((job) => !job.item.future.done());
+        return sent.map((job) => ({
           jobId: job.jobId,
           name: taskLabel(job.item.task),
           data: {
@@ -150,11 +154,11 @@ export class RedisExecutor extends Executor<DistributedTask, WireTask> {
             chunk: job.item.chunk,
             retries: this.#retries,
           } satisfies JobData,
-        })),
-      )
+        }));
+      })
       .then(
         () => {
-          for (const job of batch) {
+          for (const job of sent) {
             job.stored = true;
             job.news = performance.now();
             // Cancelled while the add was on its way: take the job back out.

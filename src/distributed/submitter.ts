@@ -187,9 +187,11 @@ export class Submitter {
     }
   }
 
-  /** Adds jobs (one round trip for the whole batch). */
-  add(jobs: readonly NewJob[]): Promise<void> {
+  /** Adds the jobs `build` gives once connected (one round trip for the whole batch). */
+  add(build: () => readonly NewJob[]): Promise<void> {
     return this.#use(async (s) => {
+      const jobs = build();
+      if (jobs.length === 0) return;
       await s.queue!.addBulk(
         jobs.map((job) => ({
           name: job.name,

@@ -118,6 +118,8 @@ describe('RedisExecutor with nogil worker processes', () => {
     // Both worker processes took part.
     const pids = new Set<number>();
     const fs = Array.from({ length: 8 }, (_, i) => executor.submit(task('slow'), i, 150));
+    // stats() counts the worker processes serving the queue (asked in the background).
+    await expect.poll(() => executor.stats().workers, { timeout: 5000 }).toBe(2);
     for (const f of fs) pids.add(((await f) as [number, number])[1]);
     expect(pids.size).toBeGreaterThanOrEqual(2);
     await executor.shutdown();
