@@ -4,9 +4,13 @@
 //       (timed inside python3). Also with captured output (pipes) vs raw pipes.
 //   (b) throughput: communicate() capturing 1 GiB (`head -c 1G /dev/zero`) vs a raw stream
 //       read into chunks + one Buffer.concat; Python's run(capture_output=True) for reference.
+//   (c) text mode on CRLF output: 120 MB of `é\r\n` lines captured with `text: true` (universal
+//       newlines + UTF-8 decoding) vs Python's run(stdout=PIPE, text=True); each rep in a fresh
+//       process, reporting time and the process's peak RSS (target: <= 2x Python's time, peak
+//       <= 3x the output size).
 //
 // Reps alternate between contenders so drift (other load on the machine) hits all of them.
-// Run: npm run build:ts && npm run bench:subprocess [-- --reps 15 --gib 1]
+// Run: npm run build:ts && npm run bench:subprocess [-- --reps 15 --gib 1 --text-mb 120 --only a,b,c]
 import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -18,8 +22,14 @@ const { values } = parseArgs({
     'io-reps': { type: 'string', default: '5' },
     children: { type: 'string', default: '200' },
     gib: { type: 'string', default: '1' },
+    'text-mb': { type: 'string', default: '120' },
+    'text-reps': { type: 'string', default: '5' },
+    only: { type: 'string', default: 'a,b,c' },
   },
 });
+const ONLY = new Set(values.only.split(','));
+const TEXT_BYTES = Math.round(Number(values['text-mb']) * 1e6);
+const TEXT_REPS = Number(values['text-reps']);
 const REPS = Number(values.reps);
 const IO_REPS = Number(values['io-reps']);
 const N = Number(values.children);
@@ -181,5 +191,52 @@ const py = spawnSync('python3', ['--version'], { encoding: 'utf8' });
 console.log(
   `nogil/subprocess bench: node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} x${availableParallelism()}, ${py.stdout?.trim() || 'no python3'}`,
 );
-await benchSpawn(); // first: a large heap (after (b)) makes every fork() slower
-await benchThroughput();
+// ---- (c) text mode on CRLF output ------------------------------------------------------------
+
+// `é\r\n` is 4 bytes: UTF-8 to decode on every line, and a CRLF to translate.
+const CRLF_CMD = ['sh', '-c', `yes "$(printf '\\303\\251\\r')" | head -c ${TEXT_BYTES}`];
+
+const NODE_TEXT = `
+import { PIPE, run } from 'nogil/subprocess';
+const t = performance.now();
+const { stdout } = await run(${JSON.stringify(CRLF_CMD)}, { stdout: PIPE, text: true });
+const ms = performance.now() - t;
+if (stdout.length !== ${(TEXT_BYTES / 4) * 2} || !stdout.startsWith('é\\né\\n')) throw new Error('wrong output');
+console.log(JSON.stringify({ ms, rss: process.resourceUsage().maxRSS * 1024 }));
+`;
+
+const PY_TEXT = `
+import json, resource, subprocess, sys, time
+t = time.perf_counter()
+out = subprocess.run(${JSON.stringify(CRLF_CMD)}, stdout=subprocess.PIPE, text=True).stdout
+ms = (time.perf_counter() - t) * 1000
+assert len(out) == ${(TEXT_BYTES / 4) * 2} and out.startswith('é\\né\\n')
+print(json.dumps({'ms': ms, 'rss': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+`;
+
+/** One rep of (c) in a fresh process (so its peak RSS is this workload's). */
+function textRep(who) {
+  const [cmd, args] =
+    who === 'nogil' ? [process.execPath, ['--input-type=module', '-e', NODE_TEXT]] : ['python3', ['-c', PY_TEXT]];
+  const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: new URL('..', import.meta.url) });
+  if (r.status !== 0) throw new Error(`${who} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+function benchText() {
+  const reps = { nogil: [], python: [] };
+  for (let i = 0; i < TEXT_REPS; i++) {
+    for (const who of i % 2 ? ['python', 'nogil'] : ['nogil', 'python']) reps[who].push(textRep(who));
+  }
+  const mb = (bytes) => `${(bytes / 1e6).toFixed(0)} MB`;
+  const ms = (who) => median(reps[who].map((r) => r.ms));
+  const rss = (who) => Math.max(...reps[who].map((r) => r.rss));
+  console.log(`\n(c) text mode, ${mb(TEXT_BYTES)} of 'é\\r\\n' lines, median time of ${TEXT_REPS} reps, max peak RSS`);
+  console.log(
+    `  nogil run(text) ${fmt(ms('nogil'))}, peak ${mb(rss('nogil'))} (${(rss('nogil') / TEXT_BYTES).toFixed(2)}x output) | python run(text=True) ${fmt(ms('python'))}, peak ${mb(rss('python'))} | time ratio ${(ms('nogil') / ms('python')).toFixed(2)}`,
+  );
+}
+
+if (ONLY.has('a')) await benchSpawn(); // first: a large heap (after (b)) makes every fork() slower
+if (ONLY.has('b')) await benchThroughput();
+if (ONLY.has('c')) benchText();

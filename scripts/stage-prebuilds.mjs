@@ -3,7 +3,8 @@
 //   - prebuilds/<platform>-<arch>/node.napi.<libc>.node inside the main package: the second
 //     channel, found by node-gyp-build when the platform package is missing (optional
 //     dependencies omitted, or a lockfile made on another platform skipped it);
-//   - npm/<platform>/<addon>: the platform package's file, for publishing that package.
+//   - npm/<platform>/<addon>: the platform package's file, for publishing that package;
+//   - the exec helper (build/nogil-exec-helper, for `dieWithParent`) into both places.
 // Fails when the addon was not built: a package without its binary must never be published.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,4 +26,14 @@ const dir = join(prebuilds, 'linux-x64');
 mkdirSync(dir, { recursive: true });
 copyFileSync(built, join(dir, 'node.napi.glibc.node'));
 copyFileSync(built, join(platformPkgDir, addonName));
-console.log(`stage-prebuilds: ${addonName} -> prebuilds/linux-x64/node.napi.glibc.node and npm/linux-x64-gnu/`);
+// nogil/subprocess's `dieWithParent` helper travels the same two ways (executable bit kept).
+const helper = join(root, 'build', 'nogil-exec-helper');
+if (!existsSync(helper)) {
+  console.error(`stage-prebuilds: ${helper} is missing: run npm run build:native first`);
+  process.exit(1);
+}
+copyFileSync(helper, join(dir, 'nogil-exec-helper'));
+copyFileSync(helper, join(platformPkgDir, 'nogil-exec-helper'));
+console.log(
+  `stage-prebuilds: ${addonName} and nogil-exec-helper -> prebuilds/linux-x64/ (addon as node.napi.glibc.node) and npm/linux-x64-gnu/`,
+);

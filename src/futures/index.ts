@@ -19,6 +19,7 @@ export { Executor, type ExecutorStats, type WorkItem } from './executor.js';
 export { Future, type FutureState, type StartProbe } from './future.js';
 export { NativePoolExecutor, type NativePoolExecutorOptions } from './native-pool.js';
 export type { MapOptions, ShutdownOptions, SubmitOptions } from './options.js';
+export { ProcessPoolExecutor, type ProcessPoolExecutorOptions } from './process-pool.js';
 export { ThreadPoolExecutor, type ThreadPoolOptions } from './thread-pool.js';
 export type { ModuleTask, TaskArgs, TaskFunction, TaskItem, TaskResult } from './types.js';
 export {

@@ -1,22 +1,22 @@
 // NativePoolExecutor: the Executor interface over a NativePool of Rust OS threads. `fn` is a
 // kernel name; a `map` chunk is one `NativePool.map` call (one crossing into Rust per chunk).
 //
-// When a task starts: NativePool does not tell JavaScript when a thread picks a task up, so
-// this executor follows CPython's process-pool rule: a task is RUNNING once it is handed to the
-// pool, and only `threads + 1` calls are handed over at a time (CPython: max_workers +
-// EXTRA_QUEUED_CALLS). The rest wait here, PENDING, where `cancel()` still wins.
+// Every task is handed to the pool at once (one crossing per tick, as NativePool batches) as a
+// *controlled* task: it owns a status word that the pool thread moves to RUNNING when it picks
+// the task up (src/native/task.ts). The future reads that word through its start probe, so
+// `running()` and `cancel()` are exact: `cancel()` wins only while the task is still queued in
+// Rust, and then it never runs. An aborted running task stops at the kernel's next
+// cancellation check (a few milliseconds of work) and its future rejects at once.
 //
-//   submit/map ──> #waiting (PENDING, cancellable) ──(at most threads + 1 in flight)──> NativePool
-//                                                     setRunningOrNotifyCancel()  ─┘  settles ─> _settle
-//
-// An aborted running task: its future rejects with the AbortError at once and the kernel's
-// result is dropped; the call keeps its in-flight slot until the kernel really returns, so the
-// bound on the threads' work holds. (NativePool's per-task abort plugs in at `#start`.)
+//   submit/map ──> _dispatch ──> submitTask/mapTask (controlled) ──> pool threads
+//        future[kProbe] = { started: state !== 'queued', claim: task.cancel() }
+//        task.promise settles ──> _settle
 import { availableParallelism } from 'node:os';
 import { outOfRange, validateKnownKeys, validateOptions } from '../internal/validate.js';
 import { type KernelInfo, type KernelName, kernelInfo } from '../native/kernel-table.js';
-import { checkArgs, flatten, NativePool } from '../native/pool.js';
+import { checkArgs, flatten, mapTask, NativePool, type NativeTask, submitTask } from '../native/pool.js';
 import { Executor, type WorkItem } from './executor.js';
+import { kProbe } from './future.js';
 import { maxWorkersOf } from './options.js';
 
 /** Options of {@link NativePoolExecutor}. */
@@ -27,11 +27,8 @@ export interface NativePoolExecutorOptions {
 
 /** The most threads a NativePool takes. */
 const MAX_THREADS = 1024;
-/** Calls handed to the pool beyond one per thread, so no thread waits for JavaScript. */
-const EXTRA_QUEUED_CALLS = 1;
 
 type Item = WorkItem<KernelInfo>;
-type AnySubmit = (kernel: string, ...args: number[]) => Promise<unknown>;
 
 /**
  * An executor whose tasks are native kernels run on Rust OS threads (no worker_threads, no
@@ -48,14 +45,8 @@ type AnySubmit = (kernel: string, ...args: number[]) => Promise<unknown>;
 export class NativePoolExecutor extends Executor<KernelName, KernelInfo> {
   readonly #threads: number;
   #pool: NativePool | undefined;
-  #closed = false;
-  // The tasks not handed to the pool yet, FIFO (`#head` avoids O(n) shifts).
-  #waiting: Item[] = [];
-  #head = 0;
-  // Calls handed to the pool that have not returned (aborted ones included), and the kernel
-  // calls they carry (a chunk carries one per input), for `stats().idle`.
-  #inFlight = 0;
-  #load = 0;
+  // The controls of every task handed to the pool and not settled yet.
+  readonly #tasks = new Map<Item, NativeTask<unknown>>();
 
   /**
    * @throws {ValueError} if `maxWorkers` < 1; RangeError `ERR_OUT_OF_RANGE` if it is not an
@@ -86,23 +77,31 @@ export class NativePoolExecutor extends Executor<KernelName, KernelInfo> {
 
   protected override _prepareArgs(task: KernelInfo, args: readonly unknown[], chunk: boolean): readonly unknown[] {
     // A chunk travels as one flat Float64Array (what NativePool.map copies without per-item work).
-    if (chunk) return [flatten(task, args)];
+    // (A copy: flatten() may return a view over NativePool's scratch buffer, reused by the next call.)
+    if (chunk) return [Float64Array.from(flatten(task, args) as Float64Array)];
     checkArgs(task, args, (i) => task.params[i] ?? `arg${i}`);
     return args;
   }
 
   protected override _dispatch(items: readonly Item[]): void {
-    for (const item of items) this.#waiting.push(item);
-    this.#pump();
+    let pool: NativePool;
+    try {
+      pool = this.#pool ??= new NativePool({ threads: this.#threads });
+    } catch (error) {
+      // The OS refused the threads: these tasks fail, a later one tries again.
+      for (const item of items) this._settle(item, false, error);
+      return;
+    }
+    for (const item of items) this.#start(pool, item);
   }
 
   protected override _abort(item: Item, error: Error): void {
-    // The kernel cannot be stopped through today's NativePool: reject now, drop its result.
+    // Stops the kernel at its next cancellation check; the future rejects now.
+    this.#tasks.get(item)?.abort((error as { cause?: unknown }).cause);
     this._settle(item, false, error);
   }
 
   protected override async _close(): Promise<void> {
-    this.#closed = true;
     const pool = this.#pool;
     this.#pool = undefined;
     await pool?.close();
@@ -110,69 +109,32 @@ export class NativePoolExecutor extends Executor<KernelName, KernelInfo> {
 
   protected override _workers(): { workers: number; idle: number } {
     if (!this.#pool) return { workers: 0, idle: 0 };
-    return { workers: this.#threads, idle: this.#threads - Math.min(this.#threads, this.#load) };
+    let running = 0;
+    for (const task of this.#tasks.values()) if (task.state === 'running') running++;
+    return { workers: this.#threads, idle: this.#threads - Math.min(this.#threads, running) };
   }
 
-  /** Hands waiting tasks to the pool while fewer than `threads + 1` calls are in flight. */
-  #pump(): void {
-    while (this.#inFlight < this.#threads + EXTRA_QUEUED_CALLS && this.#head < this.#waiting.length) {
-      const item = this.#waiting[this.#head++]!;
-      // Cancelled while waiting: CANCELLED -> CANCELLED_AND_NOTIFIED, and skip it.
-      if (item.future.cancelled()) {
-        item.future.setRunningOrNotifyCancel();
-        continue;
-      }
-      // Settled from outside (a Future's setters are public): nothing to run.
-      if (item.future.done()) continue;
-      item.future.setRunningOrNotifyCancel();
-      this.#start(item);
-    }
-    if (this.#head === this.#waiting.length) {
-      this.#waiting = [];
-      this.#head = 0;
-    } else if (this.#head > 1024 && this.#head * 2 > this.#waiting.length) {
-      this.#waiting = this.#waiting.slice(this.#head);
-      this.#head = 0;
-    }
-  }
-
-  /** Hands one task (a call, or a chunk as one NativePool.map) to the pool. */
-  #start(item: Item): void {
-    let pool: NativePool;
-    try {
-      pool = this.#pool ??= new NativePool({ threads: this.#threads });
-    } catch (error) {
-      // The OS refused the threads: this task fails, a later one tries again.
-      this._settle(item, false, error);
-      return;
-    }
+  /** Hands one task (a call, or a chunk as one NativePool.map) to the pool, controlled. */
+  #start(pool: NativePool, item: Item): void {
+    // Settled from outside (a Future's setters are public): nothing to run.
+    if (item.future.done()) return;
     const kernel = item.task;
-    // Where NativePool gains per-task abort, pass `{ signal: item.signal }` to these two calls.
-    let load: number;
-    let call: Promise<unknown>;
-    if (item.chunk) {
-      const flat = item.args[0] as Float64Array;
-      load = flat.length / kernel.params.length;
-      call = pool.map(kernel.name, flat);
-    } else {
-      load = 1;
-      call = (pool.submit as AnySubmit)(kernel.name, ...(item.args as number[]));
-    }
-    this.#inFlight++;
-    this.#load += load;
-    const returned = (): void => {
-      this.#inFlight--;
-      this.#load -= load;
-      if (!this.#closed) this.#pump();
-    };
-    call.then(
+    const task = item.chunk
+      ? mapTask(pool, kernel.name as KernelName, item.args[0] as Float64Array)
+      : submitTask(pool, kernel.name as KernelName, item.args as never);
+    item.future[kProbe] = { started: () => task.state !== 'queued', claim: () => task.cancel() };
+    this.#tasks.set(item, task);
+    task.promise.then(
       (value) => {
-        returned();
+        this.#tasks.delete(item);
         this._settle(item, true, value);
       },
       (error: unknown) => {
-        returned();
-        this._settle(item, false, error);
+        this.#tasks.delete(item);
+        // A task cancelled through its probe rejects too: the executor has now noticed
+        // (CANCELLED -> CANCELLED_AND_NOTIFIED, as a CPython worker that skips it).
+        if (item.future.state === 'CANCELLED') item.future.setRunningOrNotifyCancel();
+        else this._settle(item, false, error);
       },
     );
   }

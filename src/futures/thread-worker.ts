@@ -30,6 +30,12 @@ const init = (workerData as Record<string, InitSpec | undefined> | null)?.[WORKE
 let batchId = -1;
 let pending: unknown[] = [];
 let sent = 0;
+// When the pending outcomes were last posted. Outcomes wait at most FLUSH_MS before they are
+// posted: tiny tasks still share one message per millisecond of work, and a long task's result
+// is not held back by the tasks queued after it in its batch (asCompleted, wait and a `break`
+// out of map see each result as it is made).
+const FLUSH_MS = 1;
+let flushedAt = 0;
 let initialized: Promise<void> | undefined = init ? undefined : Promise.resolve();
 
 // process.exit() in a task: post what finished before the thread stops, so only the task that
@@ -38,6 +44,7 @@ process.on('exit', () => flush());
 
 /** Posts the pending outcomes; an outcome that cannot be cloned becomes a DataCloneError. */
 function flush(): void {
+  flushedAt = performance.now();
   if (pending.length === 0) return;
   const out = pending;
   pending = [];
@@ -112,6 +119,7 @@ export default async function runBatch(batch: BatchTask): Promise<BatchDone> {
   batchId = batch.id;
   pending = [];
   sent = 0;
+  flushedAt = performance.now();
   Atomics.store(slots, SLOT_THREAD, threadId);
   if (!initialized) {
     Atomics.store(slots, SLOT_STAGE, STAGE_INIT);
@@ -170,6 +178,7 @@ export default async function runBatch(batch: BatchTask): Promise<BatchDone> {
       pending.push(i, 0, toWire(explain(error, ref)));
     }
     Atomics.store(slots, SLOT_FIRST + i, FINISHED);
+    if (performance.now() - flushedAt >= FLUSH_MS) flush();
   }
   const ms = performance.now() - started;
   flush();

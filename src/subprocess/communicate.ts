@@ -5,13 +5,21 @@
 //   input ──write──▶ child.stdin        child.stdout ──'data'──▶ Collector (chunks) ─┐
 //                                       child.stderr ──'data'──▶ Collector (chunks) ─┴▶ one Buffer.concat
 //
+// In text mode each Collector also decodes every chunk as it arrives (OutputDecoder), while the
+// event loop would otherwise wait for the next read; the raw chunks stay for TimeoutExpired,
+// whose output is bytes as in Python.
+//
+// With `maxBuffer`, a collector that goes over the limit reports it once (the Popen then kills
+// the child and rejects with MaxBufferError) and from then on reads on but keeps nothing, so the
+// dying child never blocks on a full pipe and memory stays bounded.
+//
 // The collectors live as long as the Popen: after a TimeoutExpired the streams are paused (the
 // child is left running, its pipe fills as in Python) and the next `communicate()` resumes them,
 // so the final result holds everything read across all calls.
 import { finished, type Readable, type Writable } from 'node:stream';
 import type { Output } from './errors.js';
 import { releasePipe } from './pipes.js';
-import { decodeOutput } from './text.js';
+import { decodeOutput, OutputDecoder } from './text.js';
 
 /** Accumulates one output stream's chunks; concatenates once, at the end. */
 class Collector {
@@ -19,9 +27,14 @@ class Collector {
   readonly #stream: Readable;
   #chunks: Buffer[] = [];
   #length = 0;
+  #decoder: OutputDecoder | null;
+  readonly #limit: number | null;
+  #over = false;
 
-  constructor(stream: Readable) {
+  constructor(stream: Readable, encoding: BufferEncoding | null, limit: number | null, onOverflow: () => void) {
     this.#stream = stream;
+    this.#decoder = encoding ? new OutputDecoder(encoding) : null;
+    this.#limit = limit;
     this.done = new Promise<void>((resolve) => {
       if (stream.destroyed || stream.readableEnded) {
         resolve();
@@ -29,9 +42,17 @@ class Collector {
       }
       const onData = (chunk: Buffer | string): void => {
         // A user may have called setEncoding(): keep bytes, decode once at the end.
+        if (this.#over) return; // past maxBuffer: drained, not kept
         const bytes = typeof chunk === 'string' ? Buffer.from(chunk, stream.readableEncoding ?? 'utf8') : chunk;
         this.#chunks.push(bytes);
         this.#length += bytes.length;
+        if (this.#limit !== null && this.#length > this.#limit) {
+          this.#over = true;
+          this.#decoder = null;
+          onOverflow();
+          return;
+        }
+        this.#decoder?.write(bytes);
       };
       // A read error ends this stream's output, as EOF would; the exit status still comes.
       const onEnd = (): void => {
@@ -66,10 +87,25 @@ class Collector {
     return this.#chunks[0]!;
   }
 
+  /** Everything read, decoded (text mode only; call once): the collector lets go of it all. */
+  text(): string {
+    const text = this.#decoder?.end() ?? '';
+    this.#decoder = null;
+    this.clear();
+    return text;
+  }
+
   /** Drops the collected bytes (once the caller keeps the final result). */
   clear(): void {
     this.#chunks = [];
     this.#length = 0;
+  }
+
+  /** What was captured, cut at the limit (decoded in text mode), for MaxBufferError. */
+  capped(encoding: BufferEncoding | null): Output | null {
+    if (this.#length === 0) return encoding ? '' : Buffer.alloc(0);
+    const bytes = this.bytes().subarray(0, this.#limit ?? this.#length);
+    return encoding ? decodeOutput(Buffer.from(bytes), encoding) : Buffer.from(bytes);
   }
 
   /** Python's partial output in TimeoutExpired: the bytes so far, or null when none. */
@@ -101,10 +137,29 @@ export class Communication {
   readonly done: Promise<void>;
   readonly #out: Collector | null;
   readonly #err: Collector | null;
+  readonly #encoding: BufferEncoding | null;
+  /** Resolves with the stream that first went over `maxBuffer` (never, without a limit). */
+  readonly overflow: Promise<'stdout' | 'stderr'>;
 
-  constructor(stdin: Writable | null, stdout: Readable | null, stderr: Readable | null, input: Buffer | null) {
-    this.#out = stdout ? new Collector(stdout) : null;
-    this.#err = stderr ? new Collector(stderr) : null;
+  /**
+   * Starts talking: `encoding` is the text-mode encoding, or null for bytes; `maxBuffer` the
+   * most bytes kept per stream, or null.
+   */
+  constructor(
+    stdin: Writable | null,
+    stdout: Readable | null,
+    stderr: Readable | null,
+    input: Buffer | null,
+    encoding: BufferEncoding | null,
+    maxBuffer: number | null,
+  ) {
+    this.#encoding = encoding;
+    let reportOverflow!: (stream: 'stdout' | 'stderr') => void;
+    this.overflow = new Promise((resolve) => {
+      reportOverflow = resolve;
+    });
+    this.#out = stdout ? new Collector(stdout, encoding, maxBuffer, () => reportOverflow('stdout')) : null;
+    this.#err = stderr ? new Collector(stderr, encoding, maxBuffer, () => reportOverflow('stderr')) : null;
     const work: Promise<void>[] = [];
     if (stdin) work.push(feed(stdin, input));
     if (this.#out) work.push(this.#out.done);
@@ -124,6 +179,11 @@ export class Communication {
     this.#err?.resume();
   }
 
+  /** The `[stdout, stderr]` captured, each cut at maxBuffer, for MaxBufferError (null: not a pipe). */
+  capped(): [Output | null, Output | null] {
+    return [this.#out?.capped(this.#encoding) ?? null, this.#err?.capped(this.#encoding) ?? null];
+  }
+
   /** The `[stdout, stderr]` read so far, for TimeoutExpired (bytes, or null when none). */
   partial(): [Buffer | null, Buffer | null] {
     return [this.#out?.partial() ?? null, this.#err?.partial() ?? null];
@@ -133,12 +193,13 @@ export class Communication {
    * The final `[stdout, stderr]`: null for a stream that was not a pipe, decoded in text mode.
    * Call once: the collectors let go of their bytes (the Popen keeps the result).
    */
-  result(encoding: BufferEncoding | null): [Output | null, Output | null] {
+  result(): [Output | null, Output | null] {
     const finish = (collector: Collector | null): Output | null => {
       if (!collector) return null;
+      if (this.#encoding) return collector.text();
       const data = collector.bytes();
       collector.clear();
-      return encoding ? decodeOutput(data, encoding) : data;
+      return data;
     };
     return [finish(this.#out), finish(this.#err)];
   }

@@ -119,6 +119,50 @@ Object.defineProperty(TimeoutExpired.prototype, 'stdout', stdoutAlias);
 declare('TimeoutExpired', TimeoutExpired);
 
 /**
+ * Node extra (execa's name): the child wrote more than `maxBuffer` bytes to `stream`, so it was
+ * killed (with `killSignal`) and reaped. `output` / `stderr` hold what was captured, each cut at
+ * `maxBuffer` bytes (strings in text mode), or `null` for a stream that was not captured.
+ *
+ * @example
+ * try { await run(['yes'], { stdout: PIPE, maxBuffer: 1024 }); }
+ * catch (e) { if (e instanceof MaxBufferError) console.log(e.output.length); } // 1024
+ */
+export class MaxBufferError extends SubprocessError {
+  /** The command, as given. */
+  cmd: Cmd;
+  /** The limit that was exceeded, in bytes. */
+  maxBuffer: number;
+  /** The stream that went over it. */
+  stream: 'stdout' | 'stderr';
+  /** Standard output captured (up to `maxBuffer` bytes), or `null`. */
+  output: Output | null;
+  /** Standard error captured (up to `maxBuffer` bytes), or `null`. */
+  stderr: Output | null;
+
+  /** `MaxBufferError(cmd, maxBuffer, stream, output, stderr)`. */
+  constructor(
+    cmd: Cmd,
+    maxBuffer: number,
+    stream: 'stdout' | 'stderr',
+    output: Output | null = null,
+    stderr: Output | null = null,
+  ) {
+    super(`Command '${formatCmd(cmd)}' wrote more than maxBuffer (${maxBuffer} bytes) to ${stream}`);
+    withCode(this, 'ERR_SUBPROCESS_MAX_BUFFER');
+    this.cmd = cmd;
+    this.maxBuffer = maxBuffer;
+    this.stream = stream;
+    this.output = output;
+    this.stderr = stderr;
+  }
+
+  /** Alias for `output`, as on the Python error classes. */
+  declare stdout: Output | null;
+}
+Object.defineProperty(MaxBufferError.prototype, 'stdout', stdoutAlias);
+declare('MaxBufferError', MaxBufferError);
+
+/**
  * The rejection of an aborted `run` / `wait` / `communicate`: shaped like Node's own AbortError
  * (`name: 'AbortError'`, `code: 'ABORT_ERR'`) with the signal's reason as `cause`.
  */

@@ -11,7 +11,14 @@
 export { ValueError } from '../internal/python-errors.js';
 export { CompletedProcess } from './completed-process.js';
 export { DEVNULL, PIPE, STDOUT } from './constants.js';
-export { CalledProcessError, type Cmd, type Output, SubprocessError, TimeoutExpired } from './errors.js';
+export {
+  CalledProcessError,
+  type Cmd,
+  MaxBufferError,
+  type Output,
+  SubprocessError,
+  TimeoutExpired,
+} from './errors.js';
 export type {
   Args,
   CallOptions,
@@ -24,6 +31,7 @@ export type {
   WaitOptions,
 } from './options.js';
 export { Popen } from './popen.js';
+export type { IsPiped, PopenOutput, RunOutput, RunResult } from './result-types.js';
 export {
   type CheckOutputOptions,
   call,

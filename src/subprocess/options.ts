@@ -9,13 +9,17 @@ import { ValueError } from '../internal/python-errors.js';
 import {
   invalidArgType,
   invalidArgValue,
+  outOfRange,
   validateAbortSignal,
   validateKnownKeys,
   validateOptions,
 } from '../internal/validate.js';
 import { DEVNULL, PIPE, STDOUT } from './constants.js';
-import { fdOf, popenOutputs } from './pipes.js';
-import { buildArgv, cwdError, findProgramError, mergeStderrArgv } from './shell.js';
+import { findProgramError } from './exec-check.js';
+import { execHelper } from './exec-helper.js';
+import { fdOf, isSpilled, popenOutputs } from './pipes.js';
+import { buildArgv, cwdError, mergeStderrArgv } from './shell.js';
+import { SIGKILL, signalNumber } from './signals.js';
 import { textEncoding } from './text.js';
 
 /** A command: an argument list (`['ls', '-l']`), or with `shell: true` a shell command line. */
@@ -40,8 +44,8 @@ export interface PopenOptions {
   readonly stderr?: StderrOption;
   /** The working directory of the child. */
   readonly cwd?: string | URL | null;
-  /** The child's whole environment (replaces, not extends, `process.env`). */
-  readonly env?: Readonly<Record<string, string | undefined>> | null;
+  /** The child's whole environment (replaces, not extends, `process.env`): an object or a Map. */
+  readonly env?: Readonly<Record<string, string | undefined>> | ReadonlyMap<string, string | undefined> | null;
   /** Text mode: outputs are strings decoded as UTF-8 with universal newlines. */
   readonly text?: boolean | null;
   /** Text mode with this encoding (`'utf-8'`, `'latin-1'`, any Node encoding name). */
@@ -50,6 +54,31 @@ export interface PopenOptions {
   readonly shell?: boolean | null;
   /** Run the child in a new session (`setsid()`), so it leads its own process group. */
   readonly startNewSession?: boolean | null;
+  /**
+   * Node extra (execa's option): the most bytes `communicate()` / `run` capture per stream;
+   * more kills the child (with `killSignal`) and rejects with `MaxBufferError` carrying the
+   * output up to the limit. Default: no limit (as Python).
+   */
+  readonly maxBuffer?: number | null;
+  /**
+   * Node extra: the signal that kills the child on a timeout (`run`, `call`, `checkOutput`), an
+   * abort and `maxBuffer`. Default `'SIGKILL'` (as Python); with another signal, SIGKILL follows
+   * after `forceKillAfter`.
+   */
+  readonly killSignal?: NodeJS.Signals | number | null;
+  /**
+   * Node extra: milliseconds between a `killSignal` other than SIGKILL and the SIGKILL that
+   * follows if the child is still alive (execa's `forceKillAfterDelay`). Default 5000; `null` or
+   * `Infinity`: never (then a child that ignores `killSignal` is waited for indefinitely).
+   */
+  readonly forceKillAfter?: number | null;
+  /**
+   * Node extra (Linux): the kernel kills the child (SIGKILL) when this process dies, even by
+   * SIGKILL. The child is started through nogil's exec helper, which sets `PR_SET_PDEATHSIG` and
+   * execs the program in place (same pid, same argv). In a worker thread, the child dies when
+   * that thread exits (the kernel ties the signal to the thread that started it).
+   */
+  readonly dieWithParent?: boolean | null;
 }
 
 /** Options of `run` / `runSync` (Python's `run()` keyword arguments, camelCased). */
@@ -112,6 +141,10 @@ export const POPEN_KEYS = [
   'encoding',
   'shell',
   'startNewSession',
+  'maxBuffer',
+  'killSignal',
+  'forceKillAfter',
+  'dieWithParent',
 ] as const;
 export const RUN_KEYS = [...POPEN_KEYS, 'input', 'captureOutput', 'timeout', 'check', 'signal'] as const;
 export const CALL_KEYS = [...POPEN_KEYS, 'timeout', 'signal'] as const;
@@ -134,8 +167,35 @@ export interface SpawnPlan {
   readonly encoding: BufferEncoding | null;
   /** Another Popen's output streams given as stdio: the parent's copies close after the spawn. */
   readonly handoffs: Readable[];
-  /** A spawn error already known (from the stderr=STDOUT pre-check), reported like Node's. */
+  /**
+   * A spilled Popen output given as stdin (its child exited; see spillHeldPipe): the new child
+   * gets a fresh pipe and this stream is piped into it, buffered part first.
+   */
+  readonly feed: Readable | null;
+  /** A start error known before spawning (bad cwd, execve()'s verdict), shaped like Node's. */
   readonly preSpawnError: Error | null;
+  /** The most bytes captured per stream, or null for no limit. */
+  readonly maxBuffer: number | null;
+  /** The signal (number) that kills the child on timeout, abort and maxBuffer. */
+  readonly killSignal: number;
+  /** Milliseconds before SIGKILL follows a killSignal that is not SIGKILL, or null for never. */
+  readonly forceKillAfter: number | null;
+}
+
+/** The signal that kills on timeout/abort/maxBuffer: SIGKILL by default; 0 (no signal) is refused. */
+function validateKillSignal(value: unknown): number {
+  if (value === undefined || value === null) return SIGKILL;
+  const num = signalNumber(value, 'options.killSignal');
+  if (num === 0) throw invalidArgValue('options.killSignal', value, 'must be a signal that can end the child');
+  return num;
+}
+
+/** A positive byte count, or null (no limit) for undefined, null and Infinity. */
+function validateMaxBuffer(value: unknown): number | null {
+  if (value === undefined || value === null || value === Number.POSITIVE_INFINITY) return null;
+  if (typeof value !== 'number') throw invalidArgType('options.maxBuffer', 'of type number', value);
+  if (!(value >= 0)) throw outOfRange('options.maxBuffer', '>= 0', value);
+  return value;
 }
 
 /** An optional boolean (Python's flags also take None). */
@@ -218,9 +278,14 @@ function validateCwd(value: unknown): string | undefined {
 
 function validateEnv(value: unknown): Record<string, string> | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw invalidArgType('options.env', 'of type object', value);
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw invalidArgType('options.env', 'of type object or an instance of Map', value);
+  }
+  // A Map has no own enumerable properties: read as an object it would be an empty environment.
+  const entries: [unknown, unknown][] = value instanceof Map ? [...value] : Object.entries(value);
   const env: Record<string, string> = {};
-  for (const [key, val] of Object.entries(value)) {
+  for (const [key, val] of entries) {
+    if (typeof key !== 'string') throw invalidArgType('options.env key', 'of type string', key);
     if (val === undefined) continue;
     if (typeof val !== 'string') throw invalidArgType(`options.env.${key}`, 'of type string', val);
     if (key === '' || key.includes('=')) {
@@ -231,6 +296,11 @@ function validateEnv(value: unknown): Record<string, string> | undefined {
     env[key] = val;
   }
   return env;
+}
+
+/** Whether `value` is a live Readable-like object (for the spilled-stdin check). */
+function isReadableObject(value: unknown): value is Readable {
+  return typeof value === 'object' && value !== null && typeof (value as Readable).pipe === 'function';
 }
 
 /** One of stdin/stdout/stderr as child_process takes it ('stdout' marks stderr=STDOUT). */
@@ -270,22 +340,30 @@ export function planSpawn(rawArgs: unknown, rawOptions: unknown, known: readonly
   const args = validateArgs(rawArgs);
   const shell = optionalBoolean(options.shell, 'options.shell');
   const detached = optionalBoolean(options.startNewSession, 'options.startNewSession');
+  const dieWithParent = optionalBoolean(options.dieWithParent, 'options.dieWithParent');
+  const maxBuffer = validateMaxBuffer(options.maxBuffer);
+  const killSignal = validateKillSignal(options.killSignal);
+  const forceKillAfter =
+    options.forceKillAfter === undefined ? 5000 : validateTimeout(options.forceKillAfter, 'options.forceKillAfter');
   const encoding = textEncoding(options.text, options.encoding);
   const cwd = validateCwd(options.cwd);
   const env = validateEnv(options.env);
   const handoffs: Readable[] = [];
-  const stdin = validateStdio(options.stdin, 'options.stdin', handoffs) as NodeStdio;
+  // Checked before validateStdio, which refuses a stream without an fd.
+  const feed = isReadableObject(options.stdin) && isSpilled(options.stdin) ? options.stdin : null;
+  const stdin = feed ? 'pipe' : (validateStdio(options.stdin, 'options.stdin', handoffs) as NodeStdio);
   const stdout = validateStdio(options.stdout, 'options.stdout', handoffs) as NodeStdio;
   let stderr = validateStdio(options.stderr, 'options.stderr', handoffs);
   let argv = buildArgv(args, shell);
-  let preSpawnError: Error | null = null;
+  // execve()'s verdict before starting anything: libuv's execvp() would run a file without `#!`
+  // through /bin/sh, and the stderr=STDOUT wrapper below would turn any exec failure into
+  // status 127. Python raises FileNotFoundError / PermissionError / OSError(ENOEXEC) instead.
+  let preSpawnError = cwdError(cwd, argv) ?? findProgramError(argv, cwd, env);
   if (stderr === 'stdout') {
     if (stdout === 'pipe') {
       // child_process cannot make one pipe the child's fd 1 and fd 2, and merging two pipes in
       // JS would reorder the output; so a tiny /bin/sh wrapper dup2()s 2>&1 and execs the
-      // program in place (same pid, arguments untouched). Node's ENOENT/EACCES checks are
-      // redone here so a missing program still rejects with Node's error, not exit status 127.
-      preSpawnError = cwdError(cwd, argv) ?? findProgramError(argv, cwd, env);
+      // program in place (same pid, arguments untouched).
       argv = mergeStderrArgv(argv);
       stderr = 'ignore';
     } else if (stdout === 'inherit') {
@@ -294,8 +372,12 @@ export function planSpawn(rawArgs: unknown, rawOptions: unknown, known: readonly
       stderr = stdout; // DEVNULL, an fd or a stream: the same target
     }
   }
-  // Node refuses an empty program name with a TypeError; execvp() (and Python) report EACCES.
-  if (argv[0] === '' && !preSpawnError) preSpawnError = findProgramError(argv, cwd, env);
+  if (dieWithParent) {
+    // nogil-exec-helper <our pid> <argv...>: it sets PR_SET_PDEATHSIG, then execs argv in place.
+    const helper = execHelper();
+    if (typeof helper === 'string') argv = [helper, String(process.pid), ...argv];
+    else preSpawnError ??= helper;
+  }
   const [file, ...fileArgs] = argv as [string, ...string[]];
   return {
     args,
@@ -307,6 +389,10 @@ export function planSpawn(rawArgs: unknown, rawOptions: unknown, known: readonly
     stdio: [stdin, stdout, stderr],
     encoding,
     handoffs,
+    feed,
     preSpawnError,
+    maxBuffer,
+    killSignal,
+    forceKillAfter,
   };
 }

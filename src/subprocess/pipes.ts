@@ -17,9 +17,19 @@
 // consumer, so Popen hides held streams from it (`hideFromExitFlush`). Handing a held stream to
 // another child passes the fd with nothing lost.
 //
-// This uses the stream's `_handle` (libuv pipe wrap: `reading`, `readStop()`, `readStart()`),
-// the same fields Node's child_process uses for the hand-off; when they are missing (another
-// Node), holding is skipped and Node's default eager reading applies.
+// Once the child has exited, a held pipe is "spilled" (`spillHeldPipe`): what the child left in
+// it is read into the stream's own buffer (where read(), 'data', `for await` and communicate()
+// find it, nothing lost) and the fd is closed at EOF, without waiting for a consumer. Python
+// keeps such a pipe open until the Popen is garbage-collected; a Node stream with an open
+// handle is never collected, so without the spill every waited-but-unread Popen kept its fds
+// for ever (300 `Popen(PIPE, PIPE)` + `wait()`: 600 fds; EMFILE under `ulimit -n 200`).
+// The spill is bounded (SPILL_LIMIT): output beyond it (a grandchild still writing into the
+// inherited pipe) stays in the pipe, held as before, and blocks the writer as in Python.
+//
+// This uses the stream's `_handle` (libuv pipe wrap: `reading`, `readStop()`, `readStart()`,
+// `close()`) and `_readableState.highWaterMark`, the same internals Node's child_process uses
+// for the hand-off; when they are missing (another Node), holding and spilling are skipped and
+// Node's default eager reading applies.
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 
@@ -27,12 +37,20 @@ interface PipeHandle {
   reading?: boolean;
   readStop?: () => number;
   readStart?: () => number;
+  close?: () => void;
   fd?: number;
 }
 
+/** The most a spill reads into memory per stream (a pipe holds far less once its writer exited). */
+export const SPILL_LIMIT = 4 * 2 ** 20;
+
 const kRelease = Symbol('nogil.subprocess.releasePipe');
 
-type Held = Readable & { [kRelease]?: () => void; _handle?: PipeHandle | null };
+type Held = Readable & {
+  [kRelease]?: () => void;
+  _handle?: PipeHandle | null;
+  _readableState?: { highWaterMark?: unknown; ended?: unknown };
+};
 
 /** Output streams created by a Popen: handing one to another child closes the parent's copy. */
 export const popenOutputs = new WeakSet<Readable>();
@@ -84,6 +102,58 @@ export function hideFromExitFlush(child: ChildProcess, streams: readonly Readabl
 /** Lets a held stream read again (no-op for a stream that is not held). */
 export function releasePipe(stream: Readable): void {
   (stream as Held)[kRelease]?.();
+}
+
+/**
+ * After the child's exit: reads what is left in a still-held pipe into `stream`'s buffer (up to
+ * SPILL_LIMIT) and closes its fd at EOF, keeping the data for whoever reads the stream later.
+ * No-op for a stream a consumer already reads (it reaches EOF and closes by itself).
+ */
+export function spillHeldPipe(stream: Readable): void {
+  const held = stream as Held;
+  const state = held._readableState;
+  const handle = held._handle;
+  if (!held[kRelease] || stream.destroyed || !state || typeof state.highWaterMark !== 'number') return;
+  if (!handle || typeof handle.close !== 'function') return;
+  // Buffer without back-pressure up to the limit; push() returning false past it makes Node
+  // stop reading (readStop), which leaves the rest in the pipe exactly as a hold does.
+  state.highWaterMark = Math.max(state.highWaterMark, SPILL_LIMIT);
+  const push = stream.push;
+  stream.push = function spillPush(this: Readable, chunk: unknown, encoding?: BufferEncoding): boolean {
+    const more = push.call(this, chunk, encoding);
+    if (chunk === null) {
+      delete (stream as { push?: unknown }).push; // back to Readable.prototype.push
+      closeAtEof(held);
+    }
+    return more;
+  };
+  releasePipe(stream);
+}
+
+/**
+ * EOF was pushed and every byte is in the stream's buffer: close the handle now instead of at
+ * 'end' (which only comes once a consumer drained the buffer). With `_handle` null, net.Socket's
+ * later destroy() skips the handle and just emits 'close'.
+ */
+function closeAtEof(stream: Held): void {
+  const handle = stream._handle;
+  if (!handle || stream.destroyed || stream.readableFlowing === true) return; // a consumer: Node closes it
+  stream._handle = null;
+  handle.close?.();
+}
+
+/**
+ * Whether a Popen output was (partly) spilled: some of it is in the stream's buffer, or all of it
+ * and the fd is closed. Handing its fd to another child would lose the buffered part, so such a
+ * stream is fed to the child through JavaScript instead.
+ */
+export function isSpilled(stream: Readable): boolean {
+  return popenOutputs.has(stream) && (stream.readableLength > 0 || fdOf(stream) === undefined);
+}
+
+/** Whether a spilled stream holds all its output (EOF seen: its fd is closed). */
+export function isFullySpilled(stream: Readable): boolean {
+  return fdOf(stream) === undefined && (stream as Held)._readableState?.ended === true;
 }
 
 /** The OS file descriptor under a stream or `{ fd }` object, when it has one. */

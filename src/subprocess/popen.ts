@@ -3,13 +3,14 @@
 import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { ValueError } from '../internal/python-errors.js';
-import { validateOptions } from '../internal/validate.js';
+import { invalidArgValue, validateOptions } from '../internal/validate.js';
 import { Communication } from './communicate.js';
-import { abortError, TimeoutExpired } from './errors.js';
+import { abortError, MaxBufferError, type Output, TimeoutExpired } from './errors.js';
+import { findProgramError } from './exec-check.js';
 import { pyValueRepr } from './format.js';
+import { linesOf } from './lines.js';
 import {
   type Args,
-  type OutputOf,
   type PopenOptions,
   planSpawn,
   type SpawnPlan,
@@ -18,8 +19,9 @@ import {
   validateTimeout,
   type WaitOptions,
 } from './options.js';
-import { hideFromExitFlush, holdPipe, popenOutputs } from './pipes.js';
-import { cwdError, findProgramError } from './shell.js';
+import { hideFromExitFlush, holdPipe, popenOutputs, spillHeldPipe } from './pipes.js';
+import type { PopenOutput } from './result-types.js';
+import { cwdError, namedSpawnError } from './shell.js';
 import { killQuietly, returncodeOf, SIGKILL, signalNumber } from './signals.js';
 import { inputBytes } from './text.js';
 import { type LongTimer, setLongTimeout } from './timers.js';
@@ -43,17 +45,24 @@ function waitArguments(first: unknown, second: unknown): { timeout: number | nul
  * Python's `subprocess.Popen`: starts `args` as a child process at once.
  *
  * `stdin` / `stdout` / `stderr` are the parent's ends of the pipes asked for with `PIPE` (Node
- * streams of Buffers), else `null`. Output nobody reads stays in the OS pipe, as in Python (so
- * `await p.wait()` then `p.communicate()` loses nothing). A missing program does not throw here:
- * `pid` is `undefined`, `wait()` / `communicate()` reject with Node's `ENOENT` error and `poll()`
- * throws it.
+ * streams of Buffers), else `null`. Output nobody reads stays in the OS pipe, as in Python, until
+ * the child exits; then it moves into the stream's buffer and the pipe is closed (so
+ * `await p.wait()` then `p.communicate()` loses nothing, and leaks no fd). A missing program
+ * does not throw here: `pid` is `undefined`, `wait()` / `communicate()` reject with Node's
+ * `ENOENT` error and `poll()` throws it.
  *
  * @example
  * const p = new Popen(['echo', 'Hello from the child!'], { stdout: PIPE });
  * const [out] = await p.communicate();
  * console.log(out.toString()); // Hello from the child!
  */
-export class Popen<const O extends PopenOptions = {}> {
+export class Popen<
+  const O extends PopenOptions = PopenOptions,
+  // What communicate() gives, computed from O. Separate parameters (only ever defaulted) keep
+  // Popen covariant, so every Popen is assignable to the plain `Popen` type.
+  Out extends Output | null = PopenOutput<O, 'stdout'>,
+  Err extends Output | null = PopenOutput<O, 'stderr'>,
+> {
   /** The command as given (a string or an argument list). */
   readonly args: Args;
   /** The child's process id (`undefined` when it could not be started). */
@@ -71,7 +80,12 @@ export class Popen<const O extends PopenOptions = {}> {
   #returncode: number | null = null;
   #spawnError: Error | null = null;
   #communication: Communication | null = null;
-  #result: [OutputOf<O> | null, OutputOf<O> | null] | null = null;
+  /** Set once communicate() saw more than maxBuffer bytes: every later call rejects with it. */
+  #overflowed: MaxBufferError | null = null;
+  readonly #maxBuffer: number | null;
+  readonly #killSignal: number;
+  readonly #forceKillAfter: number | null;
+  #result: [Output | null, Output | null] | null = null;
 
   /** Starts the child (Python's `Popen(args, ...)`); throws synchronously on invalid arguments. */
   constructor(args: Args, options?: O) {
@@ -79,6 +93,9 @@ export class Popen<const O extends PopenOptions = {}> {
     this.args = plan.args;
     this.#encoding = plan.encoding;
     this.#newSession = plan.detached;
+    this.#maxBuffer = plan.maxBuffer;
+    this.#killSignal = plan.killSignal;
+    this.#forceKillAfter = plan.forceKillAfter;
     let settle!: { resolve: (code: number) => void; reject: (error: Error) => void };
     this.#exited = new Promise<number>((resolve, reject) => {
       settle = { resolve, reject };
@@ -102,16 +119,20 @@ export class Popen<const O extends PopenOptions = {}> {
       this.pid = undefined;
       this.stdin = this.stdout = this.stderr = null;
       const argv = [plan.file, ...plan.fileArgs];
-      this.#fail(cwdError(plan.cwd, argv) ?? (error as Error), settle.reject);
+      this.#fail(cwdError(plan.cwd, argv) ?? namedSpawnError(error as Error, argv), settle.reject);
       return;
     }
     this.pid = child.pid;
-    this.stdin = child.stdin;
+    // A fed stdin is nogil's pipe, not one the caller asked for (Python: stdin is None).
+    this.stdin = plan.feed ? null : child.stdin;
     this.stdout = child.stdout;
     this.stderr = child.stderr;
 
+    const held: Readable[] = [];
     child.on('exit', (code, signal) => {
       this.#returncode = returncodeOf(code, signal);
+      // Nobody read these yet: keep the output for a later reader but free the fds now.
+      for (const stream of held) spillHeldPipe(stream);
       settle.resolve(this.#returncode);
     });
     child.on('error', (error: NodeJS.ErrnoException) => {
@@ -124,7 +145,6 @@ export class Popen<const O extends PopenOptions = {}> {
     // A write after the child exited fails with EPIPE: Python raises it from write(); a Node
     // stream without an 'error' listener would crash the process instead. write(cb) still sees it.
     this.stdin?.on('error', () => {});
-    const held: Readable[] = [];
     for (const stream of [this.stdout, this.stderr]) {
       if (!stream) continue;
       stream.on('error', () => {});
@@ -144,6 +164,11 @@ export class Popen<const O extends PopenOptions = {}> {
       // The child has its own copy of each handed-over pipe now; closing ours lets the writer
       // get SIGPIPE when the reader exits (Python's documented `p1.stdout.close()`).
       for (const stream of plan.handoffs) stream.destroy();
+      if (plan.feed && child.stdin) {
+        // EPIPE when the child exits without reading everything is not an error (as for communicate).
+        child.stdin.on('error', () => {});
+        plan.feed.pipe(child.stdin);
+      }
     }
   }
 
@@ -199,20 +224,31 @@ export class Popen<const O extends PopenOptions = {}> {
     input?: string | ArrayBufferView | null,
     timeout?: number | null | WaitOptions,
     options?: WaitOptions,
-  ): Promise<[OutputOf<O> | null, OutputOf<O> | null]> {
+  ): Promise<[Out, Err]> {
     const data = inputBytes(validateInput(input), this.#encoding);
     const { timeout: ms, signal } = waitArguments(timeout, options);
     if (this.#communication && data && data.length > 0) {
       throw new ValueError('Cannot send input after starting communication');
     }
-    if (this.#result && !signal?.aborted) return this.#result;
+    if (this.#result && !signal?.aborted) return this.#result as [Out, Err];
     if (this.#spawnError) throw this.#spawnError;
-    this.#communication ??= new Communication(this.stdin, this.stdout, this.stderr, this.stdin ? data : null);
+    if (this.#overflowed) throw this.#overflowed;
+    this.#communication ??= new Communication(
+      this.stdin,
+      this.stdout,
+      this.stderr,
+      this.stdin ? data : null,
+      this.#encoding,
+      this.#maxBuffer,
+    );
     const communication = this.#communication;
     communication.resume();
+    const overflowed = communication.overflow.then((stream) => {
+      this.#overflowed ??= new MaxBufferError(this.args, this.#maxBuffer ?? 0, stream, ...communication.capped());
+    });
     try {
       await this.#guard(
-        communication.done.then(() => this.#exited),
+        Promise.race([communication.done.then(() => this.#exited), overflowed]),
         ms,
         signal,
         () => new TimeoutExpired(this.args, ms ?? 0, ...communication.partial()),
@@ -221,8 +257,36 @@ export class Popen<const O extends PopenOptions = {}> {
       if (error instanceof TimeoutExpired) communication.pause();
       throw error;
     }
-    this.#result ??= communication.result(this.#encoding) as [OutputOf<O> | null, OutputOf<O> | null];
-    return this.#result;
+    if (this.#overflowed) {
+      await this[kKillAndReap]();
+      throw this.#overflowed;
+    }
+    this.#result ??= communication.result();
+    return this.#result as [Out, Err];
+  }
+
+  /**
+   * Python's `for line in p.stdout`: the lines of stdout (or `'stderr'`) as they arrive, decoded
+   * with the Popen's encoding (UTF-8 in binary mode), without their line ending (`\n`, `\r\n`
+   * or `\r`); a last line without a newline is included. Breaking out of the loop leaves the
+   * pipe open, with what was read but not yet yielded put back into the stream (for a later
+   * `communicate()`, say; for UTF-16 and other non-ASCII-compatible encodings it is dropped).
+   * A Popen that could not start rejects the first step with its start error.
+   * @throws TypeError (ERR_INVALID_ARG_VALUE) when that stream is not a pipe
+   * @example
+   * const p = new Popen(['ls', '-l'], { stdout: PIPE });
+   * for await (const line of p.lines()) console.log(line);
+   * await p.wait();
+   */
+  lines(stream: 'stdout' | 'stderr' = 'stdout'): AsyncGenerator<string, void, undefined> {
+    if (stream !== 'stdout' && stream !== 'stderr')
+      throw invalidArgValue('stream', stream, "must be 'stdout' or 'stderr'");
+    if (this.#spawnError) return failedLines(this.#spawnError);
+    const source = this[stream];
+    if (!source) {
+      throw invalidArgValue('stream', stream, `is not a pipe (start the Popen with ${stream}: PIPE)`);
+    }
+    return linesOf(source, this.#encoding ?? 'utf8');
   }
 
   /**
@@ -263,10 +327,18 @@ export class Popen<const O extends PopenOptions = {}> {
     return `<Popen: returncode: ${this.#returncode ?? 'None'} args: ${pyValueRepr(this.args)}>`;
   }
 
-  /** Internal: kills the child (with its process group after startNewSession) and reaps it. */
+  /**
+   * Internal: kills the child (with its process group after startNewSession) with `killSignal`,
+   * then SIGKILL after `forceKillAfter` if it still lives, and reaps it.
+   */
   async [kKillAndReap](): Promise<void> {
-    this.#killTree(SIGKILL);
+    this.#killTree(this.#killSignal);
+    let escalation: LongTimer | undefined;
+    if (this.#killSignal !== SIGKILL && this.#forceKillAfter !== null && this.#returncode === null) {
+      escalation = setLongTimeout(() => this.#killTree(SIGKILL), this.#forceKillAfter);
+    }
     await this.#exited.catch(() => {});
+    escalation?.clear();
   }
 
   /** Internal: destroys the parent's ends of every pipe (no fd outlives a `run`). */
@@ -327,6 +399,12 @@ export class Popen<const O extends PopenOptions = {}> {
       );
     });
   }
+}
+
+/** The lines of a Popen that could not start: the first step rejects with the start error. */
+// biome-ignore lint/correctness/useYield: it has nothing to yield, only the error to throw
+async function* failedLines(error: Error): AsyncGenerator<string, void, undefined> {
+  throw error;
 }
 
 /** Starts the planned child; synchronous failures other than Node's runtime errors throw. */

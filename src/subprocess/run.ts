@@ -16,6 +16,7 @@ import {
   validateTimeout,
 } from './options.js';
 import { kClosePipes, kKillAndReap, Popen } from './popen.js';
+import type { RunResult } from './result-types.js';
 import { prepareRun } from './run-options.js';
 import { textEncoding } from './text.js';
 
@@ -33,14 +34,13 @@ export interface GetOutputOptions {
  *
  * `timeout` (ms) or an aborted `signal` kill the child (its whole process group with
  * `startNewSession`), reap it, and reject with `TimeoutExpired` / an AbortError.
+ * The result's `stdout` / `stderr` are typed by the options: `string` with `captureOutput: true,
+ * text: true`, `Buffer` for `stdout: PIPE`, `null` where nothing was captured.
  * @example
- * const { stdout } = await run(['echo', 'hi'], { captureOutput: true, text: true }); // 'hi\n'
+ * const { stdout } = await run(['echo', 'hi'], { captureOutput: true, text: true }); // 'hi\n' (a string)
  * await run(['false'], { check: true }); // rejects with CalledProcessError (returncode 1)
  */
-export async function run<const O extends RunOptions = {}>(
-  args: Args,
-  options?: O,
-): Promise<CompletedProcess<OutputOf<O>>> {
+export async function run<const O extends RunOptions = {}>(args: Args, options?: O): Promise<RunResult<O>> {
   const { popenOptions, input, timeout, check, signal } = prepareRun(options);
   if (signal?.aborted) throw abortError(signal);
   const proc = new Popen(args, popenOptions);
@@ -56,7 +56,7 @@ export async function run<const O extends RunOptions = {}>(
   }
   const returncode = proc.returncode ?? 0;
   if (check && returncode) throw new CalledProcessError(returncode, proc.args, stdout, stderr);
-  return new CompletedProcess(proc.args, returncode, stdout as OutputOf<O> | null, stderr as OutputOf<O> | null);
+  return new CompletedProcess<Output>(proc.args, returncode, stdout, stderr) as RunResult<O>;
 }
 
 /**

@@ -1,15 +1,11 @@
 // The argv that actually runs: Python's `shell=True` (/bin/sh -c), the stderr=STDOUT wrapper,
-// and the program lookup that lets the wrapper still fail like a direct spawn (ENOENT/EACCES).
-import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+// and Node-shaped spawn errors (the program lookup itself is exec-check.ts).
+import { statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { delimiter, resolve } from 'node:path';
 import type { Args } from './options.js';
 
 /** The shell of `shell: true`, as in Python on POSIX. */
 export const SHELL = '/bin/sh';
-
-/** Where libuv looks for a program when the child's environment has no PATH. */
-const DEFAULT_PATH = '/usr/bin:/bin';
 
 /**
  * Makes the child's stderr a dup of its stdout (one fd, so one ordering), then replaces the
@@ -30,7 +26,7 @@ export function mergeStderrArgv(argv: readonly string[]): string[] {
 
 /** An error shaped like Node's spawn errors (`spawn nope ENOENT`, errno, syscall, path, spawnargs). */
 export function spawnError(
-  code: 'ENOENT' | 'EACCES' | 'ENOTDIR',
+  code: 'ENOENT' | 'EACCES' | 'ENOTDIR' | 'ENOEXEC' | 'ELOOP' | 'E2BIG',
   argv: readonly string[],
   details?: { path?: string; message?: string },
 ): NodeJS.ErrnoException {
@@ -62,32 +58,11 @@ export function cwdError(cwd: string | undefined, argv: readonly string[]): Erro
 }
 
 /**
- * execvp()'s verdict on `argv[0]` without running it: null when some candidate is an executable
- * file, else Node's ENOENT (nothing found) or EACCES (found, but not executable).
+ * A spawn failure Node reports without the program's name (`spawn E2BIG`), named the way
+ * CPython does (`Argument list too long: 'true'`); other errors are returned as they are.
  */
-export function findProgramError(
-  argv: readonly string[],
-  cwd: string | undefined,
-  env: Record<string, string> | undefined,
-): Error | null {
+export function namedSpawnError(error: Error, argv: readonly string[]): Error {
+  if ((error as NodeJS.ErrnoException).code !== 'E2BIG') return error;
   const file = argv[0] ?? '';
-  const base = cwd ?? process.cwd();
-  const search = env ? (env.PATH ?? DEFAULT_PATH) : (process.env.PATH ?? DEFAULT_PATH);
-  const candidates = file.includes('/')
-    ? [resolve(base, file)]
-    : search.split(delimiter).map((dir) => resolve(base, dir || '.', file));
-  let denied = false;
-  for (const candidate of candidates) {
-    try {
-      if (statSync(candidate).isDirectory()) {
-        denied = true;
-        continue;
-      }
-      accessSync(candidate, fsConstants.X_OK);
-      return null;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EACCES') denied = true;
-    }
-  }
-  return spawnError(denied ? 'EACCES' : 'ENOENT', argv);
+  return spawnError('E2BIG', argv, { message: `spawn ${file} E2BIG: argument list too long: '${file}'` });
 }

@@ -11,14 +11,14 @@ export function returncodeOf(code: number | null, signal: NodeJS.Signals | null)
 }
 
 /** A signal name (`'SIGINT'`) or number to its number (TypeError ERR_UNKNOWN_SIGNAL otherwise). */
-export function signalNumber(sig: unknown): number {
+export function signalNumber(sig: unknown, name = 'signal'): number {
   if (typeof sig === 'number') {
     if (Number.isInteger(sig) && sig >= 0 && sig <= 64) return sig;
   } else if (typeof sig === 'string') {
     const num = (osConstants.signals as Record<string, number | undefined>)[sig];
     if (num !== undefined) return num;
   } else {
-    throw invalidArgType('signal', 'of type string or number', sig);
+    throw invalidArgType(name, 'of type string or number', sig);
   }
   throw withCode(new TypeError(`Unknown signal: ${String(sig)}`), 'ERR_UNKNOWN_SIGNAL');
 }

@@ -84,6 +84,7 @@ describe('prebuilt-binary install (no Rust needed)', () => {
     mkdirSync(stage);
     for (const f of ['package.json', 'README.md']) copyFileSync(join(platformDir, f), join(stage, f));
     copyFileSync(built, join(stage, platformPkg.main));
+    copyFileSync(join(repoRoot, 'build', 'nogil-exec-helper'), join(stage, 'nogil-exec-helper'));
     const systemPath = process.env.PATH ?? '';
     let r = npm(['pack', '--pack-destination', tgz], stage, systemPath);
     expect(r.status, r.out).toBe(0);
@@ -97,6 +98,7 @@ describe('prebuilt-binary install (no Rust needed)', () => {
 
     const list = spawnSync('tar', ['-tzf', join(tgz, `nogil-${rootPkg.version}.tgz`)], { encoding: 'utf8' });
     expect(list.stdout).toContain('package/prebuilds/linux-x64/node.napi.glibc.node');
+    expect(list.stdout).toContain('package/prebuilds/linux-x64/nogil-exec-helper');
     const manifest = JSON.parse(
       spawnSync('tar', ['-xzOf', join(tgz, `nogil-${rootPkg.version}.tgz`), 'package/package.json'], {
         encoding: 'utf8',
@@ -143,16 +145,22 @@ describe('prebuilt-binary install (no Rust needed)', () => {
         [
           '--input-type=module',
           '-e',
-          `import { NativePool, nativeLoadInfo } from 'nogil';
+          `import { NativePool, nativeLoadInfo, ThreadPoolExecutor, run } from 'nogil';
          const pool = new NativePool({ threads: 2 });
          const out = await pool.map('bruteGcd', [[543456, 43523465], [324435212, 23342412], [1232412324, 890789], [7134890, 873490]]);
          await pool.close();
-         console.log(JSON.stringify({ out, from: nativeLoadInfo().from }));`,
+         const executor = new ThreadPoolExecutor({ maxWorkers: 1 });
+         const thread = await executor.submit((a, b) => a * b, 6, 7);
+         await executor.shutdown();
+         const child = await run([process.execPath, '-e', 'process.stdout.write("child")'], { captureOutput: true, text: true, dieWithParent: true });
+         console.log(JSON.stringify({ out, from: nativeLoadInfo().from, thread, child: child.stdout }));`,
         ],
         { cwd: app, encoding: 'utf8', env: { PATH: bin, HOME: work } },
       );
       expect(run.status, run.stderr).toBe(0);
-      expect(JSON.parse(run.stdout)).toEqual({ out: [1, 4, 1, 10], from });
+      // The native map, a worker-thread task (piscina installed as a dependency), and a child
+      // that dies with its parent (the exec helper found in the platform package or prebuilds/).
+      expect(JSON.parse(run.stdout)).toEqual({ out: [1, 4, 1, 10], from, thread: 42, child: 'child' });
 
       // The installed `nogil` command works too and reports where the addon came from.
       const status = spawnSync(join(app, 'node_modules', '.bin', 'nogil'), ['status'], {

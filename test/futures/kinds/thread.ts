@@ -22,9 +22,18 @@ function gcdPair(pair: readonly [number, number]): number {
 }
 
 function fail(name: string, message: string): never {
-  const error = new Error(message);
+  // A real subclass called `name` (its class does not cross threads: the error comes back as an
+  // Error with that name, message and stack).
+  const Named = { [name]: class extends Error {} }[name] as ErrorConstructor;
+  const error = new Named(message);
   error.name = name;
   throw error;
+}
+
+/** Returns the item's value, or throws a RangeError with the item's message (self-contained). */
+function maybeFail(item: readonly [value: number, message?: string]): number {
+  if (item[1] !== undefined) throw new RangeError(item[1]);
+  return item[0];
 }
 
 /** The thread pool kind (workers are worker_threads running functions sent by source). */
@@ -35,6 +44,7 @@ export const threadKind: ExecutorKind = {
   sleep: (ms): Call => [sleep, ms],
   mapGcd: { fn: gcdPair, item: (a, b) => [a, b] },
   fail: (name, message): Call => [fail, name, message],
+  mapMaybeFail: { fn: maybeFail, item: (value, message) => (message === undefined ? [value] : [value, message]) },
 };
 
 export default threadKind;
