@@ -109,6 +109,13 @@ export function parseConnection(connection: unknown, name = 'options.connection'
     );
   }
   if (given.username !== undefined) validateString(given.username, `${name}.username`);
+  if (given.keyPrefix !== undefined) {
+    throw invalidArgValue(
+      `${name}.keyPrefix`,
+      given.keyPrefix,
+      "is not supported (BullMQ's keys): use the prefix option",
+    );
+  }
   if (given.tls !== undefined && (given.tls === null || typeof given.tls !== 'object')) {
     throw invalidArgType(`${name}.tls`, 'an object (tls.connect options)', given.tls);
   }

@@ -43,6 +43,7 @@ describe('RedisExecutor options', () => {
     expect(() => new RedisExecutor({ connection: 'http://127.0.0.1' })).toThrow(TypeError);
     expect(() => new RedisExecutor({ connection: 42 as never })).toThrow(TypeError);
     expect(() => new RedisExecutor({ connection: { host: '127.0.0.1', port: 70000 } })).toThrow(RangeError);
+    expect(() => new RedisExecutor({ connection: { keyPrefix: 'app:' } })).toThrow(/use the prefix option/);
     const tls = parseConnection('rediss://user:p%40ss@redis.example:6380/2');
     expect(tls.options).toMatchObject({
       host: 'redis.example',
