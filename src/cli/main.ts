@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `nogil` command: dispatches to `bench`, `tour` and `status`, each loaded only when run.
+// The `nogil` command: dispatches to `bench`, `tour`, `worker` and `status`, each loaded only
+// when run (`worker` alone loads nogil/distributed, and with it BullMQ and ioredis).
 // Bad usage prints one line on stderr and exits 2.
 import { readFileSync } from 'node:fs';
 import { USAGE_EXIT, UsageError } from './usage.js';
@@ -12,6 +13,7 @@ Usage:
   nogil bench [options]   which parallelism pays off on this machine, from which task size?
                           (native threads, worker threads, processes, piscina, fork, Python)
   nogil tour [options]    replay the Python-concurrency tutorial's examples, live
+  nogil worker [options]  serve a RedisExecutor: run its tasks on this machine (nogil/distributed)
   nogil status [--json]   which native binary was loaded from where, and the platform
   nogil <command> --help  the options of a command
   nogil --help, -h        this help (and the native addon's status)
@@ -19,7 +21,8 @@ Usage:
 
 Start with: npx nogil bench --quick
 
-Modules: nogil/subprocess, nogil/threading, nogil/queue, nogil/futures, nogil/native (see the README).`;
+Modules: nogil/subprocess, nogil/threading, nogil/queue, nogil/futures, nogil/native, nogil/distributed
+(see the README).`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -37,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'status') return (await import('./status.js')).statusCommand(rest);
   if (command === 'bench') return (await import('./bench/command.js')).benchCommand(rest, pkg.version);
   if (command === 'tour') return (await import('./tour/command.js')).tourCommand(rest);
+  // nogil/distributed (BullMQ, ioredis) loads only for this command.
+  if (command === 'worker') return (await import('../distributed/worker-cli.js')).runWorkerCommand(rest);
   throw new UsageError(
     command.startsWith('-')
       ? `unknown option '${command}' (see nogil --help)`

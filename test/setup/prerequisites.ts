@@ -10,6 +10,7 @@ const PROGRAMS: ReadonlyArray<[program: string, pkg: string]> = [
   ['md5sum', 'coreutils'],
   ['openssl', 'openssl'],
   ['python3', 'python3'],
+  ['redis-server', 'redis-server'],
 ];
 
 export default function setup(): void {
