@@ -241,13 +241,15 @@ export class ProcessPoolExecutor extends Executor<TaskFunction | ModuleTask, Pre
     return this.#queue.length - this.#head;
   }
 
-  /** Hands queued tasks to children that want more, then starts children if tasks are left. */
+  /** Hands queued tasks to children that can take them, then starts children if tasks are left. */
   #pump(): void {
     if (this.#broken) return;
-    while (this.#queued() > 0) {
+    for (;;) {
+      this.#dropDone();
+      if (this.#queued() === 0) break;
       const child = this.#pick();
-      if (!child) break;
-      this.#take(child);
+      // Every pass hands over at least the head task; the check only guards against a loop.
+      if (!child || this.#take(child) === 0) break;
     }
     if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
       this.#queue = this.#queue.slice(this.#head);
@@ -255,6 +257,16 @@ export class ProcessPoolExecutor extends Executor<TaskFunction | ModuleTask, Pre
     }
     this.#spawn();
     this.#updateRefs();
+  }
+
+  /** Drops the cancelled tasks at the head of the queue (notifying them, as CPython does). */
+  #dropDone(): void {
+    while (this.#queued() > 0) {
+      const item = this.#queue[this.#head] as Item;
+      if (!item.future.done()) return;
+      this.#queue[this.#head++] = undefined as unknown as Item;
+      if (item.future.cancelled()) item.future.setRunningOrNotifyCancel();
+    }
   }
 
   #schedulePump(): void {
@@ -266,36 +278,38 @@ export class ProcessPoolExecutor extends Executor<TaskFunction | ModuleTask, Pre
     });
   }
 
-  /** The least loaded child that wants more work. */
+  /** The least loaded child that can take the task at the head of the queue. */
   #pick(): Child | undefined {
-    const exclusive = this.#queue[this.#head]?.signal !== undefined;
+    const head = this.#queue[this.#head] as Item;
     let best: Child | undefined;
     for (const child of this.#children) {
-      if (!this.#wantsMore(child)) continue;
-      if (exclusive && child.inflight.length > 0) continue;
+      if (!this.#canTake(child, head)) continue;
       if (!best || child.inflight.length < best.inflight.length) best = child;
     }
     return best;
   }
 
   /**
-   * Whether `child` should get more tasks now: when idle, or when at most half full (by count and
-   * by estimated work), so that refills come in batches rather than one message per task.
+   * Whether `child` should get `head` now: when idle; when busy, only if it is at most half full
+   * (by count and by estimated work, so that refills come in batches rather than one message per
+   * task) and `head` still fits in its budget. A task with a signal needs an idle child.
    */
-  #wantsMore(child: Child): boolean {
+  #canTake(child: Child, head: Item): boolean {
     if (!child.usable) return false;
     if (this.#maxTasksPerChild !== undefined && child.handed >= this.#maxTasksPerChild) return false;
     const held = child.inflight;
     if (held.length === 0) return true;
-    if (held[0]?.item.signal !== undefined) return false;
-    return held.length <= MAX_AHEAD / 2 && this.#heldMs(child) <= AHEAD_BUDGET_MS / 2;
+    if (head.signal !== undefined || held[0]?.item.signal !== undefined) return false;
+    if (held.length > MAX_AHEAD / 2) return false;
+    const heldMs = this.#heldMs(child);
+    return heldMs <= AHEAD_BUDGET_MS / 2 && heldMs + this.#estimate(head) <= AHEAD_BUDGET_MS;
   }
 
   /**
    * Hands the next tasks to `child` in one message: at least one, then as long as the child holds
    * at most MAX_AHEAD tasks and AHEAD_BUDGET_MS of estimated work (and its maxTasksPerChild).
    */
-  #take(child: Child): void {
+  #take(child: Child): number {
     const batch: WireTask[] = [];
     const handed: Item[] = [];
     let count = child.inflight.length;
@@ -326,12 +340,13 @@ export class ProcessPoolExecutor extends Executor<TaskFunction | ModuleTask, Pre
       handed.push(item);
       if (item.signal !== undefined) break;
     }
-    if (batch.length === 0) return;
+    if (batch.length === 0) return 0;
     try {
       child.run(batch);
     } catch {
       this.#sendOneByOne(child, batch, handed);
     }
+    return batch.length;
   }
 
   /** Something in a batch could not be serialized: send each task alone, failing the bad ones. */

@@ -475,6 +475,19 @@ describe('ProcessPoolExecutor task identity', () => {
   });
 });
 
+describe('ProcessPoolExecutor scheduling', () => {
+  // Regression: a child holding fast tasks was offered a task of unknown pace that did not fit
+  // its budget, took nothing, and was offered it again forever (the parent's loop spun).
+  test('a slow or unmeasured task queued behind fast ones still runs', async () => {
+    const executor = pool({ maxWorkers: 1 });
+    await executor.submit(gcd, 4, 6); // gcd is now known to be fast
+    const fast = Array.from({ length: 3 }, (_, i) => executor.submit(gcd, 12 * (i + 1), 18));
+    const unknown = executor.submit(block, 50);
+    expect(await Promise.all(fast)).toEqual([6, 6, 18]);
+    expect(typeof (await unknown)).toBe('number');
+  });
+});
+
 describe('ProcessPoolExecutor leaves nothing behind', () => {
   test('a script that awaits its results and never calls shutdown exits by itself, children too', async () => {
     const tag = `NOGIL_PPE_TAG_${process.pid}_${Date.now()}`;
