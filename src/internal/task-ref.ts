@@ -10,6 +10,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { withCode } from './errors.js';
 import { invalidArgType, invalidArgValue } from './validate.js';
 
@@ -162,7 +163,9 @@ export async function resolveTaskRef(ref: TaskRef): Promise<(...args: unknown[])
 
 /**
  * `process.execArgv` minus the flags a worker must not inherit (`--input-type`, `-e`/`--eval`,
- * `-p`/`--print` and their values).
+ * `-p`/`--print` and their values) and minus those a Worker refuses (V8 and process-wide options
+ * such as `--expose-gc` or `--max-old-space-size`: `new Worker` throws
+ * ERR_WORKER_INVALID_EXEC_ARGV for them, although it drops them silently when it inherits).
  */
 export function workerExecArgv(argv: readonly string[] = process.execArgv): string[] {
   const out: string[] = [];
@@ -175,5 +178,31 @@ export function workerExecArgv(argv: readonly string[] = process.execArgv): stri
     if (/^(--eval|--print|--input-type)=/.test(a)) continue;
     out.push(a);
   }
-  return out;
+  if (argv !== process.execArgv) return out;
+  acceptedByWorkers ??= withoutRefused(out);
+  return [...acceptedByWorkers];
+}
+
+let acceptedByWorkers: string[] | undefined;
+
+// Asks Node which flags a Worker refuses, without starting a thread: the flags are checked when
+// the Worker's handle is made, and an uncloneable `workerData` then fails before the thread
+// starts. The error names the refused flags.
+function withoutRefused(flags: string[]): string[] {
+  let kept = flags;
+  for (let attempt = 0; attempt < 4 && kept.length > 0; attempt++) {
+    try {
+      new Worker('', { eval: true, execArgv: kept, workerData: Symbol('probe') });
+      return kept; // not reached: the workerData cannot be cloned
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') return kept;
+      const refused = new Set(
+        String((error as Error).message)
+          .replace(/^.*flags:\s*/, '')
+          .split(/,\s*/),
+      );
+      kept = kept.filter((flag) => !refused.has(flag));
+    }
+  }
+  return kept;
 }
