@@ -5,7 +5,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { fromWire, type WireError } from '../internal/errors.js';
 import type { TaskRef } from '../internal/task-ref.js';
-import { workerExecArgv } from '../internal/task-ref.js';
+import { childExecArgv } from '../internal/task-ref.js';
 import { Msg, type ToChild, type ToParent, type WireTask } from './process-protocol.js';
 
 const CHILD_MAIN = fileURLToPath(new URL('./process-child.js', import.meta.url));
@@ -55,7 +55,7 @@ export class ChildHandle<Item> {
     this.#proc = fork(CHILD_MAIN, [], {
       serialization: 'advanced',
       // A parent started with `node -e` / `--input-type` must not pass those to the child.
-      execArgv: workerExecArgv(),
+      execArgv: childExecArgv(),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     // Dead = exited and its channel closed. Node's 'close' is not emitted for a child whose

@@ -162,12 +162,10 @@ export async function resolveTaskRef(ref: TaskRef): Promise<(...args: unknown[])
 }
 
 /**
- * `process.execArgv` minus the flags a worker must not inherit (`--input-type`, `-e`/`--eval`,
- * `-p`/`--print` and their values) and minus those a Worker refuses (V8 and process-wide options
- * such as `--expose-gc` or `--max-old-space-size`: `new Worker` throws
- * ERR_WORKER_INVALID_EXEC_ARGV for them, although it drops them silently when it inherits).
+ * `process.execArgv` minus the flags a worker thread or a forked child must not inherit
+ * (`--input-type`, `-e`/`--eval`, `-p`/`--print` and their values). For child processes.
  */
-export function workerExecArgv(argv: readonly string[] = process.execArgv): string[] {
+export function childExecArgv(argv: readonly string[] = process.execArgv): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
@@ -178,6 +176,17 @@ export function workerExecArgv(argv: readonly string[] = process.execArgv): stri
     if (/^(--eval|--print|--input-type)=/.test(a)) continue;
     out.push(a);
   }
+  return out;
+}
+
+/**
+ * The `execArgv` for a worker thread: {@link childExecArgv}, minus the flags a Worker refuses
+ * (V8 and process-wide options such as `--expose-gc` or `--max-old-space-size`: `new Worker`
+ * throws ERR_WORKER_INVALID_EXEC_ARGV for them, although it drops them silently when it
+ * inherits). A child process takes those flags: use childExecArgv for `fork`.
+ */
+export function workerExecArgv(argv: readonly string[] = process.execArgv): string[] {
+  const out = childExecArgv(argv);
   if (argv !== process.execArgv) return out;
   acceptedByWorkers ??= withoutRefused(out);
   return [...acceptedByWorkers];
