@@ -85,3 +85,19 @@ export function optimalMakespan(jobs, p) {
   })(0);
   return best;
 }
+
+/** The tutorial's four gcd pairs, and its twelve (the four, three times). */
+export const TUTORIAL_PAIRS = [
+  [543456, 43523465],
+  [324435212, 23342412],
+  [1232412324, 890789],
+  [7134890, 873490],
+];
+export const TWELVE_PAIRS = [...TUTORIAL_PAIRS, ...TUTORIAL_PAIRS, ...TUTORIAL_PAIRS];
+
+/** Milliseconds one synchronous call of `fn` takes. */
+export function timeSync(fn) {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+}

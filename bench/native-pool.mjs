@@ -11,7 +11,18 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { bruteGcd, gcd, js, NativePool } from 'nogil/native';
 import { Piscina } from 'piscina';
-import { check, fmt, interleaved, machine, median, optimalMakespan, table, time } from './lib.mjs';
+import {
+  check,
+  fmt,
+  interleaved,
+  machine,
+  median,
+  optimalMakespan,
+  TWELVE_PAIRS,
+  table,
+  time,
+  timeSync,
+} from './lib.mjs';
 
 const { values: opts } = parseArgs({
   options: { json: { type: 'string' }, threads: { type: 'string' }, runs: { type: 'string' } },
@@ -22,13 +33,7 @@ const workerFile = new URL('./workers/js-kernels.mjs', import.meta.url);
 const results = { machine: machine(), threads: P, sections: {} };
 const targets = [];
 
-const tutorial = [
-  [543456, 43523465],
-  [324435212, 23342412],
-  [1232412324, 890789],
-  [7134890, 873490],
-];
-const twelve = [...tutorial, ...tutorial, ...tutorial];
+const twelve = TWELVE_PAIRS;
 
 const pool = new NativePool({ threads: P });
 const piscina = new Piscina({ filename: workerFile.href, minThreads: P, maxThreads: P, idleTimeout: 60_000 });
@@ -85,12 +90,6 @@ function backendTable(m, bound) {
       ...(bound === undefined ? {} : { 'vs bound': fmt(ms / bound, 3) }),
     })),
   );
-}
-
-function timeSync(fn) {
-  const t = performance.now();
-  fn();
-  return performance.now() - t;
 }
 
 // (b) A balanced workload of at least one second serial: equal-cost bruteGcd(a, a + 1) calls.

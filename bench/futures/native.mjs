@@ -4,18 +4,12 @@
 // and the async iteration included) against one NativePool.map of the same items.
 import { NativePoolExecutor } from 'nogil/futures';
 import { bruteGcd, NativePool } from 'nogil/native';
-import { fmt, interleaved, median, optimalMakespan, table } from '../lib.mjs';
+import { fmt, interleaved, median, optimalMakespan, table, timeSync } from '../lib.mjs';
 
 async function drain(iterable) {
   const out = [];
   for await (const x of iterable) out.push(x);
   return out;
-}
-
-function timeSync(fn) {
-  const t = performance.now();
-  fn();
-  return performance.now() - t;
 }
 
 export async function run(report) {

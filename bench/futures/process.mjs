@@ -10,6 +10,7 @@
 //   npm run bench:futures                     # every executor (bench/futures.mjs calls run())
 import { fork, spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { optimalMakespan, TWELVE_PAIRS, timeSync } from '../lib.mjs';
 
 const WORKERS = 2;
 const RAW_CHILD_FLAG = '--nogil-bench-raw-child';
@@ -84,42 +85,7 @@ function bruteGcdPair([a, b]) {
   return 1;
 }
 
-const tutorial = [
-  [543456, 43523465],
-  [324435212, 23342412],
-  [1232412324, 890789],
-  [7134890, 873490],
-];
-const twelve = [...tutorial, ...tutorial, ...tutorial];
-
-/** The best makespan of indivisible jobs on `p` identical workers (exact branch and bound). */
-function optimalMakespan(jobs, p) {
-  const sorted = [...jobs].sort((a, b) => b - a);
-  const loads = new Array(p).fill(0);
-  let best = Number.POSITIVE_INFINITY;
-  (function place(i) {
-    if (i === sorted.length) {
-      best = Math.min(best, Math.max(...loads));
-      return;
-    }
-    const seen = new Set();
-    for (let k = 0; k < p; k++) {
-      if (seen.has(loads[k])) continue;
-      seen.add(loads[k]);
-      if (loads[k] + sorted[i] >= best) continue;
-      loads[k] += sorted[i];
-      place(i + 1);
-      loads[k] -= sorted[i];
-    }
-  })(0);
-  return best;
-}
-
-function timeSync(fn) {
-  const t = performance.now();
-  fn();
-  return performance.now() - t;
-}
+const twelve = TWELVE_PAIRS;
 
 /** Python's ProcessPoolExecutor(2) on the 12 pairs (warm pool, median of `runs`), or null. */
 function pythonReference(runs) {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ThreadPoolExecutor } from 'nogil/futures';
 import { js } from 'nogil/native';
 import { Piscina } from 'piscina';
-import { check, fmt, interleaved, machine, median, table } from '../lib.mjs';
+import { check, fmt, interleaved, machine, median, optimalMakespan, TWELVE_PAIRS, table, timeSync } from '../lib.mjs';
 
 const P = Math.min(2, availableParallelism());
 const echoFile = new URL('../workers/echo.mjs', import.meta.url).href;
@@ -30,42 +30,7 @@ const gcdPair = ([a, b]) => {
 };
 const identity = (x) => x;
 
-const tutorial = [
-  [543456, 43523465],
-  [324435212, 23342412],
-  [1232412324, 890789],
-  [7134890, 873490],
-];
-const twelve = [...tutorial, ...tutorial, ...tutorial];
-
-/** The best makespan of indivisible jobs on `p` identical workers (exact branch and bound). */
-function optimalMakespan(jobs, p) {
-  const sorted = [...jobs].sort((a, b) => b - a);
-  const loads = new Array(p).fill(0);
-  let best = Number.POSITIVE_INFINITY;
-  (function place(i) {
-    if (i === sorted.length) {
-      best = Math.min(best, Math.max(...loads));
-      return;
-    }
-    const seen = new Set();
-    for (let k = 0; k < p; k++) {
-      if (seen.has(loads[k])) continue;
-      seen.add(loads[k]);
-      if (loads[k] + sorted[i] >= best) continue;
-      loads[k] += sorted[i];
-      place(i + 1);
-      loads[k] -= sorted[i];
-    }
-  })(0);
-  return best;
-}
-
-function timeSync(fn) {
-  const t = performance.now();
-  fn();
-  return performance.now() - t;
-}
+const twelve = TWELVE_PAIRS;
 
 const perSec = (n, ms) => (n / ms) * 1000;
 

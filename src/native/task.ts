@@ -1,8 +1,9 @@
 // The controls of one native task or batch: its status word (control.ts), its promise, its
 // AbortSignal, and the internal `NativeTask` handle that NativePoolExecutor builds on (see
 // the header of pool.ts).
+
+import { abortError } from '../internal/abort.js';
 import { validateAbortSignal, validateKnownKeys, validateOptions } from '../internal/validate.js';
-import { abortError } from '../subprocess/errors.js';
 import { expect, fail, lastExpected, type Shape } from './completions.js';
 import {
   ABORTED,

@@ -162,12 +162,5 @@ export class MaxBufferError extends SubprocessError {
 Object.defineProperty(MaxBufferError.prototype, 'stdout', stdoutAlias);
 declare('MaxBufferError', MaxBufferError);
 
-/**
- * The rejection of an aborted `run` / `wait` / `communicate`: shaped like Node's own AbortError
- * (`name: 'AbortError'`, `code: 'ABORT_ERR'`) with the signal's reason as `cause`.
- */
-export function abortError(signal: AbortSignal): Error {
-  const error = new Error('The operation was aborted', { cause: signal.reason });
-  Object.defineProperty(error, 'name', { value: 'AbortError', enumerable: false, writable: true, configurable: true });
-  return withCode(error, 'ABORT_ERR');
-}
+/** The rejection of an aborted `run` / `wait` / `communicate` (Node's AbortError shape). */
+export { abortError } from '../internal/abort.js';
