@@ -7,6 +7,30 @@ import type { Future } from './future.js';
 import { type MapOptions, mapOptionsOf } from './options.js';
 import { serialized } from './serial.js';
 
+const arrayValues = Array.prototype[Symbol.iterator];
+const arrayIteratorNext = Object.getPrototypeOf([][Symbol.iterator]()).next as () => unknown;
+const END = Symbol('end');
+
+// The next item of `iterable` on each call, END once it is exhausted. An array whose iteration
+// is the built-in one is read by index: the same items the array iterator gives (a hole reads
+// as undefined, the length is read at each step), at a few ns per item instead of ~50.
+function puller(iterable: Iterable<unknown>): () => unknown {
+  if (
+    Array.isArray(iterable) &&
+    iterable[Symbol.iterator] === arrayValues &&
+    Object.getPrototypeOf([][Symbol.iterator]()).next === arrayIteratorNext
+  ) {
+    const array: readonly unknown[] = iterable;
+    let at = 0;
+    return () => (at < array.length ? array[at++] : END);
+  }
+  const source = iterable[Symbol.iterator]();
+  return () => {
+    const step = source.next();
+    return step.done ? END : step.value;
+  };
+}
+
 /** How `startMap` submits: one task per item, or one chunk task per `chunksize` items. */
 export interface MapSubmitter {
   submit(args: readonly unknown[], chunk: boolean): Future<unknown>;
@@ -28,28 +52,28 @@ export function startMap<R>(
   }
   const { timeout, chunksize, buffersize } = mapOptionsOf(options);
   const end = performance.now() + timeout;
-  const source = (iterable as Iterable<unknown>)[Symbol.iterator]();
+  const pull = puller(iterable as Iterable<unknown>);
   let exhausted = false;
 
   // The next task from the source, or undefined once it is exhausted.
   const nextTask = (): { future: Future<unknown>; chunk: boolean } | undefined => {
     if (exhausted) return undefined;
     if (chunksize === 1) {
-      const step = source.next();
-      if (step.done) {
+      const item = pull();
+      if (item === END) {
         exhausted = true;
         return undefined;
       }
-      return { future: submitter.submit(submitter.argsOfItem(step.value), false), chunk: false };
+      return { future: submitter.submit(submitter.argsOfItem(item), false), chunk: false };
     }
     const items: unknown[] = [];
     while (items.length < chunksize) {
-      const step = source.next();
-      if (step.done) {
+      const item = pull();
+      if (item === END) {
         exhausted = true;
         break;
       }
-      items.push(step.value);
+      items.push(item);
     }
     if (items.length === 0) return undefined;
     return { future: submitter.submit(items, true), chunk: true };

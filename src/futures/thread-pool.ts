@@ -29,11 +29,13 @@ import {
   type BatchOutcomes,
   type BatchTask,
   CANCELLED,
+  CHUNK_LIST,
   FINISHED,
   type InitSpec,
   isOutcomes,
   isPlain,
   isPlainList,
+  packChunk,
   QUEUED,
   RUNNING,
   SLOT_FIRST,
@@ -49,7 +51,7 @@ export type { ThreadPoolOptions } from './thread-options.js';
 
 const WORKER_FILE = new URL('./thread-entry.cjs', import.meta.url).href;
 /** At most this many calls per batch (a map chunk counts its items). */
-const MAX_BATCH_CALLS = 8192;
+const MAX_BATCH_CALLS = 65536;
 /** A batch of measured tasks aims at about this much work (ms): long tasks go one at a time. */
 const BATCH_BUDGET_MS = 2;
 
@@ -377,9 +379,11 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
         if (lastAt < 0) lastAt = fns.push(lastRef) - 1;
       }
       fnOf[i] = lastAt;
-      args[i] = item.args;
-      chunk[i] = item.chunk ? 1 : 0;
-      if (!shared && this.#sharedArgs.has(item.args)) shared = true;
+      const isShared = this.#sharedArgs.has(item.args);
+      if (isShared) shared = true;
+      const packed = item.chunk && !isShared ? packChunk(item.args) : undefined;
+      args[i] = packed ? (packed.data as never) : item.args;
+      chunk[i] = packed ? packed.kind : item.chunk ? CHUNK_LIST : 0;
       if (item.transfer) {
         transfer ??= [];
         for (const t of item.transfer) transfer.push(t);

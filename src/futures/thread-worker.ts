@@ -9,6 +9,7 @@ import {
   type BatchDone,
   type BatchOutcomes,
   type BatchTask,
+  CHUNK_LIST,
   FINISHED,
   type InitSpec,
   isPlain,
@@ -19,6 +20,7 @@ import {
   SLOT_THREAD,
   STAGE_INIT,
   STAGE_RUN,
+  unpackChunk,
   WORKER_DATA_KEY,
 } from './thread-protocol.js';
 
@@ -151,9 +153,11 @@ export default async function runBatch(batch: BatchTask): Promise<BatchDone> {
         }
         fns[at] = fn;
       }
-      const taskArgs = args[i] as readonly unknown[];
+      const kind = batch.chunk[i] as number;
+      const taskArgs =
+        kind > CHUNK_LIST ? unpackChunk(kind, args[i] as unknown as Float64Array) : (args[i] as readonly unknown[]);
       let value: unknown;
-      if (batch.chunk[i]) {
+      if (kind !== 0) {
         const results: unknown[] = [];
         for (const item of taskArgs) {
           let v = fn(item);

@@ -435,6 +435,71 @@ describe('ThreadPoolExecutor: arguments and results', () => {
   });
 });
 
+describe('ThreadPoolExecutor: map chunks of numbers (sent packed)', () => {
+  // What the task saw, as plain data: the item itself plus facts about it.
+  const describeItem = (item: unknown) => ({
+    item,
+    isArray: Array.isArray(item),
+    negZero: Array.isArray(item) ? item.map((v) => Object.is(v, -0)) : Object.is(item, -0),
+    frozen: Object.isFrozen(item),
+  });
+  const collect = async <T>(it: AsyncIterable<T>): Promise<T[]> => {
+    const out: T[] = [];
+    for await (const x of it) out.push(x);
+    return out;
+  };
+
+  it('numbers keep every value exactly: -0, NaN, infinities, subnormals, 2^53 + 2', async () => {
+    const ex = executor({ maxWorkers: 2 });
+    const values = [0, -0, Number.NaN, Infinity, -Infinity, 5e-324, -1.5, 2 ** 53 + 2, Number.MAX_VALUE];
+    const items = Array.from({ length: 300 }, (_, i) => values[i % values.length] as number);
+    const got = await collect(ex.map(describeItem, items, { chunksize: 100 }));
+    expect(got.map((g) => g.item)).toEqual(items);
+    expect(got.map((g) => g.negZero)).toEqual(items.map((v) => Object.is(v, -0)));
+  });
+
+  it('tuples arrive as fresh plain arrays with the same numbers, one per call', async () => {
+    const ex = executor({ maxWorkers: 2 });
+    const shared = Object.freeze([1, -0, 3]) as number[];
+    const items = Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? shared : [i, i / 3, -i]));
+    // Each call mutates its tuple: a later call must not see it (each gets its own array).
+    const mutate = (t: number[]) => {
+      const before = [...t];
+      t[0] = -1;
+      return before;
+    };
+    expect(await collect(ex.map(mutate, items, { chunksize: 50 }))).toEqual(items.map((t) => [...t]));
+    const seen = await collect(ex.map(describeItem, items, { chunksize: 50 }));
+    expect(seen.every((s) => s.isArray && !s.frozen)).toBe(true);
+    expect(seen[0]?.negZero).toEqual([false, true, false]);
+  });
+
+  it('chunks that are not all numbers or all same-length number tuples go as they are', async () => {
+    const ex = executor({ maxWorkers: 2 });
+    const inputs: unknown[][] = [
+      [1, 2, '3', 4],
+      [[1, 2], [3], [4, 5]],
+      [
+        [1, 2],
+        [3, '4'],
+      ],
+      [
+        // biome-ignore lint/suspicious/noSparseArray: a hole must come back as a hole's undefined
+        [1, , 3],
+        [4, 5, 6],
+      ],
+      [[1, 2], { 0: 3, 1: 4, length: 2 }],
+      [1n, 2n],
+      [[], []],
+      [Array.from({ length: 17 }, (_, i) => i), Array.from({ length: 17 }, (_, i) => -i)],
+    ];
+    const echo = (x: unknown) => x;
+    for (const items of inputs) {
+      expect(await collect(ex.map(echo, items, { chunksize: 10 }))).toEqual(items.map((x) => structuredClone(x)));
+    }
+  });
+});
+
 describe('ThreadPoolExecutor: types', () => {
   it('submit checks args against fn and infers the result; map checks items', () => {
     const ex = executor({ maxWorkers: 1 });

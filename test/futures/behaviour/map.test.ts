@@ -111,6 +111,32 @@ describe.each(kinds)('$name: map results', (kind) => {
     expect(source.pulled()).toBe(10);
     expect(accepted(executor)).toBe(10);
   });
+
+  it('an array is iterated as its own iterator says (a patched Symbol.iterator wins)', async () => {
+    const executor = create({ maxWorkers: 2 });
+    const patched = items(kind);
+    const [first, second] = patched;
+    Object.defineProperty(patched, Symbol.iterator, {
+      *value() {
+        yield second;
+        yield first;
+      },
+    });
+    for (const chunksize of [1, 3]) {
+      expect(await collect(map(executor, kind.mapGcd.fn, patched, { chunksize }))).toEqual([REF[1], REF[0]]);
+    }
+  });
+
+  it('an array that grows while a buffered map pulls from it yields the new items too', async () => {
+    const executor = create({ maxWorkers: 2 });
+    const source = items(kind).slice(0, 3);
+    const out: unknown[] = [];
+    for await (const g of map(executor, kind.mapGcd.fn, source, { buffersize: 1 })) {
+      out.push(g);
+      if (source.length < 6) source.push(items(kind)[source.length]);
+    }
+    expect(out).toEqual(REF.slice(0, 6));
+  });
 });
 
 describe.each(kinds)('$name: map chunksize', (kind) => {
