@@ -2,7 +2,8 @@
 // is in process-protocol.ts). Runs the initializer once, then tasks one at a time in the order
 // they came, each result sent before the next task starts.
 import { toWire, type WireError } from '../internal/errors.js';
-import { installSourceShims, resolveTaskRef, type TaskRef } from '../internal/task-ref.js';
+import type { TaskRef } from '../internal/task-ref.js';
+import { installSourceShims, resolveTaskRef } from '../internal/task-resolve.js';
 import { Msg, type ToChild, type ToParent, type WireTask } from './process-protocol.js';
 
 if (typeof process.send !== 'function') {

@@ -4,7 +4,8 @@
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { toWire } from '../internal/errors.js';
 import { encodeShared } from '../internal/shareable.js';
-import { resolveTaskRef, type TaskRef } from '../internal/task-ref.js';
+import type { TaskRef } from '../internal/task-ref.js';
+import { resolveTaskRef } from '../internal/task-resolve.js';
 import {
   type BatchDone,
   type BatchOutcomes,

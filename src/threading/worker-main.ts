@@ -5,7 +5,8 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { explainScopeError } from '../internal/scope-error.js';
 import { decodeSharedAsync } from '../internal/shareable-kinds.js';
-import { installSourceShims, resolveTaskRef, type TaskRef } from '../internal/task-ref.js';
+import type { TaskRef } from '../internal/task-ref.js';
+import { installSourceShims, resolveTaskRef } from '../internal/task-resolve.js';
 import { BOOT_KEY, reportOf, type ThreadBoot, type ThreadReport, WARM_KEY } from './boot.js';
 import { adoptThreadInfo, getNativeId } from './identity.js';
 import { markSelfFinished } from './state.js';
