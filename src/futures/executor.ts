@@ -13,6 +13,7 @@
 // `future.setRunningOrNotifyCancel()`, or attaching a start probe, see future.ts) and settles
 // each future through `_settle`.
 import type { TransferListItem } from 'node:worker_threads';
+import { watchAbort } from '../internal/abort.js';
 import { RuntimeError } from '../internal/python-errors.js';
 import type { BrokenExecutor } from './errors.js';
 import { Future, kCancelWith, kFailed, kObserve, taskAbortError } from './future.js';
@@ -290,8 +291,7 @@ export abstract class Executor<Fn = unknown, Task = unknown> {
         if (future[kCancelWith](signal.reason) || future.done()) return;
         this._abort(item, taskAbortError(signal.reason));
       };
-      signal.addEventListener('abort', onAbort, { once: true });
-      future[kObserve](() => signal.removeEventListener('abort', onAbort));
+      future[kObserve](watchAbort(signal, onAbort));
     }
     this.#batch.push(item);
     if (!this.#flushQueued) {

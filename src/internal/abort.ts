@@ -13,3 +13,47 @@ export function abortErrorWith(reason: unknown, message = 'The operation was abo
   Object.defineProperty(error, 'name', { value: 'AbortError', enumerable: false, writable: true, configurable: true });
   return withCode(error, 'ABORT_ERR');
 }
+
+// One 'abort' listener per signal, shared by every wait and task of this copy of nogil that
+// watches it. Why: a signal shared by many tasks (`submitWith({ signal })` over a batch, one
+// signal for a whole request) would otherwise carry one listener per task, and Node prints a
+// MaxListenersExceededWarning ("possible memory leak") from the 11th on.
+const watchers = new WeakMap<AbortSignal, Set<() => void>>();
+
+function dispatch(this: AbortSignal): void {
+  const set = watchers.get(this);
+  if (!set) return;
+  watchers.delete(this);
+  for (const fn of set) {
+    try {
+      fn();
+    } catch (error) {
+      // As an EventTarget listener's exception: reported, and the other watchers still run.
+      process.nextTick(() => {
+        throw error;
+      });
+    }
+  }
+}
+
+/**
+ * Calls `fn` once when `signal` aborts (not if it already has); returns the function that stops
+ * watching. Every watcher of one signal shares one listener on it.
+ */
+export function watchAbort(signal: AbortSignal, fn: () => void): () => void {
+  let set = watchers.get(signal);
+  if (!set) {
+    set = new Set();
+    watchers.set(signal, set);
+    signal.addEventListener('abort', dispatch, { once: true });
+  }
+  // A fresh function per watch, so that the same `fn` twice is two watchers (as two calls).
+  const entry = (): void => fn();
+  set.add(entry);
+  return () => {
+    const current = watchers.get(signal);
+    if (!current?.delete(entry) || current.size > 0) return;
+    watchers.delete(signal);
+    signal.removeEventListener('abort', dispatch);
+  };
+}

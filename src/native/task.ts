@@ -2,7 +2,7 @@
 // AbortSignal, and the internal `NativeTask` handle that NativePoolExecutor builds on (see
 // the header of pool.ts).
 
-import { abortError } from '../internal/abort.js';
+import { abortError, watchAbort } from '../internal/abort.js';
 import { validateAbortSignal, validateKnownKeys, validateOptions } from '../internal/validate.js';
 import { expect, fail, lastExpected, type Shape } from './completions.js';
 import {
@@ -78,6 +78,7 @@ export class ControlledTask<T> implements NativeTask<T> {
   readonly #slot: number;
   readonly #signal: AbortSignal | undefined;
   #settled = false;
+  readonly #unwatch: (() => void) | undefined;
   readonly #onAbort = (): void => {
     this.abort((this.#signal as AbortSignal).reason);
   };
@@ -87,7 +88,7 @@ export class ControlledTask<T> implements NativeTask<T> {
     this.#signal = signal;
     this.#id = expect(shape, () => this.#finish());
     this.promise = lastExpected<T>();
-    signal?.addEventListener('abort', this.#onAbort, { once: true });
+    this.#unwatch = signal ? watchAbort(signal, this.#onAbort) : undefined;
   }
 
   /** The kernel field for the wire. */
@@ -128,7 +129,7 @@ export class ControlledTask<T> implements NativeTask<T> {
   #finish(): void {
     this.#settled = true;
     releaseSlot(this.#slot);
-    this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#unwatch?.();
   }
 }
 

@@ -2,6 +2,7 @@
 // waited for, talked to and signalled the way Python does it, with Promises for the waiting.
 import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
+import { watchAbort } from '../internal/abort.js';
 import { ValueError } from '../internal/python-errors.js';
 import { invalidArgValue, validateOptions } from '../internal/validate.js';
 import { Communication } from './communicate.js';
@@ -364,11 +365,12 @@ export class Popen<
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       let timer: LongTimer | undefined;
+      let unwatch: (() => void) | undefined;
       const finish = (): boolean => {
         if (settled) return false;
         settled = true;
         timer?.clear();
-        signal?.removeEventListener('abort', onAbort);
+        unwatch?.();
         return true;
       };
       const onAbort = (): void => {
@@ -383,7 +385,7 @@ export class Popen<
         onAbort();
         return;
       }
-      signal?.addEventListener('abort', onAbort, { once: true });
+      unwatch = signal ? watchAbort(signal, onAbort) : undefined;
       if (ms !== null) {
         timer = setLongTimeout(() => {
           if (finish()) reject(onTimeout());

@@ -13,6 +13,8 @@
 // The thread is over when its target settles (as in Python, where the thread ends when run()
 // returns): the worker records itself as finished and exits, stopping whatever the target left
 // behind (timers, pending promises), so a finished thread never keeps the process alive.
+
+import { watchAbort } from '../internal/abort.js';
 import { fromWire, isWire } from '../internal/errors.js';
 import { RuntimeError } from '../internal/python-errors.js';
 import { encodeShared } from '../internal/shareable.js';
@@ -308,21 +310,20 @@ export class Thread<R = unknown, A extends unknown[] = []> {
     if (this.#finished || wait === 0) return;
     holdKeepAlive();
     let timer: LongTimeout | undefined;
-    let onAbort: (() => void) | undefined;
+    let unwatch: (() => void) | undefined;
     try {
       await Promise.race([
         this.#done,
         new Promise<void>((resolve, reject) => {
           timer = setLongTimeout(resolve, wait);
           if (signal) {
-            onAbort = () => reject(abortError(signal));
-            signal.addEventListener('abort', onAbort, { once: true });
+            unwatch = watchAbort(signal, () => reject(abortError(signal)));
           }
         }),
       ]);
     } finally {
       timer?.clear();
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
+      unwatch?.();
       releaseKeepAlive();
     }
   }

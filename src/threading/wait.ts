@@ -6,6 +6,7 @@
 // therefore holds one reference on a single ref'd interval for as long as it is pending; the
 // interval is unref'd again when no wait is pending, so an idle process still exits.
 import { isMainThread } from 'node:worker_threads';
+import { watchAbort } from '../internal/abort.js';
 import { atomicsWaitAsync } from '../internal/es2024.js';
 import { RuntimeError } from '../internal/python-errors.js';
 
@@ -59,14 +60,14 @@ export function waitAsync(
   const wake = (): void => {
     Atomics.notify(arr, index);
   };
-  signal.addEventListener('abort', wake, { once: true });
+  const unwatch = watchAbort(signal, wake);
   return r.value.then(
     (v) => {
-      signal.removeEventListener('abort', wake);
+      unwatch();
       return settle(v);
     },
     (e: unknown) => {
-      signal.removeEventListener('abort', wake);
+      unwatch();
       return settleError(e);
     },
   );

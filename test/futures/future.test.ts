@@ -4,6 +4,7 @@
 import { CancelledError, Future, InvalidStateError, RuntimeError, TimeoutError, ValueError } from 'nogil/futures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runNode } from '../helpers/node-child.js';
+import { captureWarnings } from '../helpers/warnings.js';
 import { futureIn, nextMacrotask } from './states.js';
 
 const STATES = ['PENDING', 'RUNNING', 'CANCELLED', 'CANCELLED_AND_NOTIFIED', 'EXCEPTION', 'SUCCESSFUL'] as const;
@@ -245,13 +246,13 @@ describe('result(timeout) and exception(timeout)', () => {
 
 describe('addDoneCallback', () => {
   let warnings: Error[];
-  const onWarning = (w: Error): void => void warnings.push(w);
+  let capture: ReturnType<typeof captureWarnings>;
   beforeEach(() => {
-    warnings = [];
-    process.on('warning', onWarning);
+    capture = captureWarnings();
+    warnings = capture.warnings;
   });
   afterEach(() => {
-    process.off('warning', onWarning);
+    capture.stop();
   });
 
   it('runs with the future once it has a result, an exception, or is cancelled (synchronously)', async () => {

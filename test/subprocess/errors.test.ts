@@ -102,12 +102,14 @@ describe('error classes', () => {
     beforeAll(async () => {
       // A second copy of the built package, loaded as a separate module instance: its classes
       // are different objects from ours, as with two installed versions of nogil.
+      // The sources go along, so that the copy's source maps resolve (vitest reads them).
       dir = mkdtempSync(join(tmpdir(), 'nogil-copy-'));
-      const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
-      cpSync(join(dist, 'internal'), join(dir, 'internal'), { recursive: true });
-      cpSync(join(dist, 'subprocess'), join(dir, 'subprocess'), { recursive: true });
+      const root = fileURLToPath(new URL('../../', import.meta.url));
+      for (const part of ['dist/internal', 'dist/subprocess', 'src/internal', 'src/subprocess']) {
+        cpSync(join(root, part), join(dir, part), { recursive: true });
+      }
       writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
-      copy = await import(pathToFileURL(join(dir, 'subprocess', 'index.js')).href);
+      copy = await import(pathToFileURL(join(dir, 'dist', 'subprocess', 'index.js')).href);
     });
     afterAll(() => {
       rmSync(dir, { recursive: true, force: true });

@@ -127,7 +127,11 @@ describe('Popen basics', () => {
   });
 
   it('sendSignal delivers a catchable signal the child handles', async () => {
-    const p = new Popen(['python3', '-c', FIRST_THEN_SIGNAL[2] as string], { stdout: PIPE, text: true });
+    const p = new Popen(['python3', '-c', FIRST_THEN_SIGNAL[2] as string], {
+      stdout: PIPE,
+      stderr: DEVNULL,
+      text: true,
+    });
     // Read up to the end of the first line (python3 may write 'first' and '\n' separately, e.g.
     // under PYTHONUNBUFFERED), then stop reading so communicate() gets the rest.
     const line = await new Promise<string>((resolve) => {

@@ -1,5 +1,7 @@
 // AbortSignal on every wait (issue 10 item 4): an aborted wait rejects with an AbortError
 // (name, code, cause = reason) and leaves the primitive exactly as a timeout would.
+
+import { getEventListeners } from 'node:events';
 import { LifoQueue, PriorityQueue, Queue, SimpleQueue } from 'nogil/queue';
 import {
   Barrier,
@@ -111,6 +113,22 @@ describe('an aborted acquire does not take the lock or unit', () => {
     await expectAborted(new Semaphore(1).acquire({ signal }));
     await expectAborted(new Event().wait(undefined, { signal }));
     await expectAborted(new Queue().get({ signal }));
+  });
+});
+
+describe('one signal for many waits', () => {
+  test('30 acquires waiting with one signal put one listener on it, and all abort', async () => {
+    const lock = new Lock();
+    await lock.acquire();
+    const ac = new AbortController();
+    const waits = Array.from({ length: 30 }, () => lock.acquire({ signal: ac.signal }));
+    await tick();
+    expect(getEventListeners(ac.signal, 'abort').length).toBeLessThanOrEqual(1);
+    ac.abort(reason);
+    for (const w of waits) await expectAborted(w);
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+    lock.release();
+    expect(pendingWaits()).toBe(0);
   });
 });
 

@@ -3,6 +3,7 @@ import { Event, Lock, RuntimeError, TIMEOUT_MAX, Value, ValueError } from 'nogil
 import { describe, expect, test } from 'vitest';
 import { encodeShared } from '../../dist/internal/shareable.js';
 import { fixture, joinAll, since, sleep, spawn } from '../helpers/threading.js';
+import { captureWarnings } from '../helpers/warnings.js';
 
 describe('Lock (Python semantics)', () => {
   test('starts unlocked; acquire locks it; release unlocks it', async () => {
@@ -184,6 +185,7 @@ describe('Lock between workers', () => {
 describe('a thread that dies holding a Lock does not deadlock the others', () => {
   for (const how of ['exit', 'uncaught'] as const) {
     test(`holder dies by ${how === 'exit' ? 'process.exit()' : 'an uncaught error'}: the next acquirer takes the lock over`, async () => {
+      const capture = captureWarnings();
       const lock = new Lock();
       const held = new Event();
       const t = spawn({ target: fixture('holdAndDie'), args: [lock, held, how] });
@@ -192,6 +194,10 @@ describe('a thread that dies holding a Lock does not deadlock the others', () =>
       expect(await lock.acquire({ timeout: 5_000 })).toBe(true);
       expect(since(start)).toBeLessThan(2_000);
       expect(lock.abandoned).toBe(1);
+      await new Promise((resolve) => setImmediate(resolve));
+      capture.stop();
+      // (Warned once per kind and process: the first of these tests sees it.)
+      for (const w of capture.warnings) expect((w as Error & { code?: string }).code).toBe('NOGIL_ABANDONED_LOCK');
       lock.release();
       await t.join(5_000);
       expect(t.isAlive()).toBe(false);

@@ -1,6 +1,7 @@
 // submitWith({ signal }) on every executor kind (API.md Node extras): a pending task is
 // cancelled (CancelledError, cause = the reason), a running one is stopped and rejects with an
 // AbortError (cause = the reason); either way the executor carries on.
+import { getEventListeners } from 'node:events';
 import { CancelledError } from 'nogil/futures';
 import { describe, expect, it } from 'vitest';
 import { kinds } from '../kinds/index.js';
@@ -72,6 +73,27 @@ describe.each(kinds)('$name: submitWith signal', (kind) => {
     expect(reasons.filter((n) => n === 'CancelledError').length).toBeGreaterThanOrEqual(3);
     expect(reasons.every((n) => n === 'CancelledError' || n === 'AbortError')).toBe(true);
     expect(await submit(executor, kind.gcd(3, 5))).toBe(1);
+  });
+
+  it('a signal shared by 50 tasks carries one listener (no MaxListenersExceededWarning), none after', async () => {
+    const executor = create({ maxWorkers: 2 });
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => {
+      warnings.push(w.name);
+    };
+    process.on('warning', onWarning);
+    try {
+      const ac = new AbortController();
+      const futures = Array.from({ length: 50 }, (_, i) => submitWith(executor, { signal: ac.signal }, kind.gcd(i, 6)));
+      expect(getEventListeners(ac.signal, 'abort').length).toBeLessThanOrEqual(1);
+      await Promise.all(futures);
+      expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('racing aborts against starts always ends in one clean outcome (repeated)', async () => {
