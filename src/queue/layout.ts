@@ -14,6 +14,9 @@
 //   [CAPACITY]         bytes of `data` in use by the layout (grows, up to the buffer's maxByteLength)
 //   [KIND]             0 FIFO, 1 LIFO, 2 priority
 //   [S0..S3]           storage-specific words (see each storage)
+//   [NOT_EMPTY_WOKEN]  of the NOT_EMPTY_WAITERS, how many were notified and have not taken the
+//                      mutex back yet: put() notifies only the others (see core.ts #signal)
+//   [NOT_FULL_WOKEN]   the same for NOT_FULL_WAITERS
 // Float64 slots (exact integers up to 2^53, no overflow for long-lived queues):
 //   [F_UNFINISHED]     Python's unfinished_tasks
 //   [F_SEQ]            insertion counter (priority queues break ties in FIFO order with it)
@@ -36,6 +39,8 @@ export const S0 = 13;
 export const S1 = 14;
 export const S2 = 15;
 export const S3 = 16;
+export const NOT_EMPTY_WOKEN = 17;
+export const NOT_FULL_WOKEN = 18;
 export const F_UNFINISHED = 12; // Float64 index (byte 96)
 export const F_SEQ = 13; // Float64 index (byte 104)
 export const CTRL_BYTES = 112;

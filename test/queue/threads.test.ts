@@ -101,6 +101,62 @@ describe('Queue between workers', () => {
     expect(items).toEqual(Array.from({ length: 5_000 }, (_, i) => i));
   });
 
+  test('stress: notified, timed-out and async waiters mixed on a Queue(2) lose no wake-up (3 rounds)', async () => {
+    // Consumers that time out (and retry) leave the wait as notified ones do: the queue's count of
+    // notified waiters must never make a put skip a sleeper that needs the wake-up (a hang here).
+    await repeat(3, async () => {
+      const total = 40_000;
+      const q = new Queue<number>(2);
+      const seen = new Int32Array(new SharedArrayBuffer(total * 4));
+      const impatient = (queue: Queue<number>, marks: Int32Array) => {
+        let n = 0;
+        for (;;) {
+          let item: number;
+          try {
+            item = queue.getSync({ timeout: 0.2 });
+          } catch (error) {
+            if ((error as Error).name === 'Empty') continue;
+            throw error;
+          }
+          if (item < 0) return n;
+          Atomics.add(marks, item, 1);
+          n++;
+        }
+      };
+      const patient = (queue: Queue<number>, marks: Int32Array) => {
+        let n = 0;
+        for (;;) {
+          const item = queue.getSync();
+          if (item < 0) return n;
+          Atomics.add(marks, item, 1);
+          n++;
+        }
+      };
+      const consumers = [spawn({ target: impatient, args: [q, seen] }), spawn({ target: patient, args: [q, seen] })];
+      let mainCount = 0;
+      const mainConsumer = (async () => {
+        for (;;) {
+          const item = await q.get();
+          if (item < 0) return;
+          Atomics.add(seen, item, 1);
+          mainCount++;
+        }
+      })();
+      const producers = [
+        spawn({ target: fixture('produce'), args: [q, 0, total / 2] }),
+        spawn({ target: fixture('produce'), args: [q, total / 2, total / 2] }),
+      ];
+      await joinAll(producers, 60_000);
+      for (let i = 0; i < 3; i++) await q.put(-1);
+      const counts = (await joinAll(consumers, 60_000)) as number[];
+      await mainConsumer;
+      expect(counts[0]! + counts[1]! + mainCount).toBe(total);
+      let wrong = 0;
+      for (let i = 0; i < total; i++) if (seen[i] !== 1) wrong++;
+      expect(wrong).toBe(0);
+    });
+  }, 180_000);
+
   test('stress: 2 producers + 2 consumers move 1M items through a Queue(64), none lost or duplicated', async () => {
     await repeat(2, async () => {
       const total = 1_000_000;
