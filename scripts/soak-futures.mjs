@@ -74,10 +74,7 @@ async function soak(name, make, fn, items) {
     );
   }
   await executor.shutdown();
-  report(
-    ok,
-    `${name}: ${count - WARMUP * per} tasks after warm-up: RSS, heap and fds within 10% of the warm-up level`,
-  );
+  report(ok, `${name}: ${count - WARMUP * per} tasks after warm-up: RSS, heap and fds within 10% of the warm-up level`);
 }
 
 async function crashes(name, make) {
