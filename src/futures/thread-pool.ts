@@ -108,6 +108,18 @@ function deathOf(error: unknown): string {
   return `died of an uncaught ${typeof e?.name === 'string' ? e.name : 'error'}: ${message}`;
 }
 
+// Whether a task's arguments cannot be cloned (its own transfer list aside). For the failure
+// path only: a clone per task.
+function cloneThrows(item: WorkItem<TaskRef>): boolean {
+  if (item.future.done() || moves(item)) return false;
+  try {
+    structuredClone(item.args);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 function revive(wire: unknown): unknown {
   if (!isWire(wire)) return wire;
   if (wire.name === 'DataCloneError') {
@@ -360,8 +372,26 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
     return Math.max(1, Math.min(MAX_BATCH_CALLS, target));
   }
 
-  #send(items: Array<WorkItem<TaskRef>>): void {
+  #send(batchItems: Array<WorkItem<TaskRef>>): void {
+    // Map chunks are packed first: reading a chunk's items can throw (a getter, a Proxy trap),
+    // which fails that chunk alone, as the same error thrown by a structured clone would.
+    const packs: Array<ReturnType<typeof packChunk>> = [];
+    const items: Array<WorkItem<TaskRef>> = [];
+    for (const item of batchItems) {
+      let packed: ReturnType<typeof packChunk>;
+      if (item.chunk && !this.#sharedArgs.has(item.args)) {
+        try {
+          packed = packChunk(item.args);
+        } catch (error) {
+          this._settle(item, false, error);
+          continue;
+        }
+      }
+      packs.push(packed);
+      items.push(item);
+    }
     const n = items.length;
+    if (n === 0) return;
     const slots = new Int32Array(new SharedArrayBuffer(4 * (SLOT_FIRST + n)));
     const fns: TaskRef[] = [];
     const fnOf: number[] = new Array(n);
@@ -379,9 +409,8 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
         if (lastAt < 0) lastAt = fns.push(lastRef) - 1;
       }
       fnOf[i] = lastAt;
-      const isShared = this.#sharedArgs.has(item.args);
-      if (isShared) shared = true;
-      const packed = item.chunk && !isShared ? packChunk(item.args) : undefined;
+      if (this.#sharedArgs.has(item.args)) shared = true;
+      const packed = packs[i];
       args[i] = packed ? (packed.data as never) : item.args;
       chunk[i] = packed ? packed.kind : item.chunk ? CHUNK_LIST : 0;
       if (item.transfer) {
@@ -508,7 +537,10 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
       );
       return;
     }
-    if (!reached && (error as Error | null)?.name === 'DataCloneError') {
+    // Never reached a worker because it could not be posted: a value that cannot be cloned, or
+    // a getter that throws while it is cloned (piscina then fails the task with that error, not
+    // with a DataCloneError). A worker that died before it took the batch lands below instead.
+    if (!reached && ((error as Error | null)?.name === 'DataCloneError' || batch.items.some(cloneThrows))) {
       this.#refuseUncloneable(batch, error);
       return;
     }

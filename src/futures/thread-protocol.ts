@@ -106,10 +106,11 @@ export const CHUNK_TUPLES = 3;
  * hold only numbers (`map(gcd, pairs)`), into one Float64Array; `undefined` for any other chunk.
  * Why: the structured clone of 1000 small arrays costs ~250 ns per item on each side, a
  * Float64Array is one memcpy, and the worker rebuilds the same values (a Float64Array keeps
- * every number exactly, -0 and NaN included). What a packed tuple does not carry (documented in
- * docs/futures.md): named own properties set on the array itself (a clone would copy them;
- * checking every tuple for them would cost more than the clone saves). As with a clone, each
- * call gets its own fresh array.
+ * every number exactly, -0 and NaN included). A chunk in which one array appears twice is not
+ * packed (a clone keeps the two references to one copy). What packing does not carry
+ * (documented in docs/futures.md): named own properties set on a tuple array (a clone would copy
+ * them; checking every tuple for them would cost more than the clone saves); and a Proxy of an
+ * array is sent as its values (a clone refuses it).
  */
 export function packChunk(items: readonly unknown[]): { kind: number; data: Float64Array } | undefined {
   const n = items.length;
@@ -127,9 +128,11 @@ export function packChunk(items: readonly unknown[]): { kind: number; data: Floa
   const k = first.length;
   if (k === 0 || k > 16) return undefined;
   const data = new Float64Array(n * k);
+  const seen = new Set<unknown>();
   for (let j = 0, at = 0; j < n; j++) {
     const tuple = items[j];
-    if (!Array.isArray(tuple) || tuple.length !== k) return undefined;
+    if (!Array.isArray(tuple) || tuple.length !== k || seen.has(tuple)) return undefined;
+    seen.add(tuple);
     // (A hole reads as undefined and rules the chunk out, as any non-number does.)
     for (let c = 0; c < k; c++) {
       const v: unknown = tuple[c];

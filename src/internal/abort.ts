@@ -50,9 +50,11 @@ export function watchAbort(signal: AbortSignal, fn: () => void): () => void {
   // A fresh function per watch, so that the same `fn` twice is two watchers (as two calls).
   const entry = (): void => fn();
   set.add(entry);
+  const watching = set;
   return () => {
-    const current = watchers.get(signal);
-    if (!current?.delete(entry) || current.size > 0) return;
+    // From the set it joined: during a dispatch (which has detached the set), a watcher that
+    // stops watching is skipped by the loop, as a removed EventTarget listener would be.
+    if (!watching.delete(entry) || watching.size > 0 || watchers.get(signal) !== watching) return;
     watchers.delete(signal);
     signal.removeEventListener('abort', dispatch);
   };

@@ -447,12 +447,14 @@ describe('ProcessPoolExecutor running state (CPython: running once handed to a c
     const futures: Array<Future<number>> = [];
     for (let i = 0; i < 200; i++) futures.push(executor.submit(block, 20));
     await eventually(() => futures.some((f) => f.running()), 'handed over');
+    // Counted in one synchronous turn: a task may finish between two turns (20 ms each).
     const running = futures.filter((f) => f.running()).length;
+    const done = futures.filter((f) => f.done()).length;
     expect(running).toBeGreaterThan(2);
-    expect(running).toBeLessThanOrEqual(2 * 64);
+    expect(running + done).toBeLessThanOrEqual(2 * 64);
     let cancelled = 0;
     for (const f of futures) if (f.cancel()) cancelled++;
-    expect(cancelled).toBe(200 - running);
+    expect(cancelled).toBe(200 - running - done);
     await Promise.all(futures.filter((f) => !f.cancelled()));
   });
 });

@@ -460,18 +460,55 @@ describe('ThreadPoolExecutor: map chunks of numbers (sent packed)', () => {
 
   it('tuples arrive as fresh plain arrays with the same numbers, one per call', async () => {
     const ex = executor({ maxWorkers: 2 });
-    const shared = Object.freeze([1, -0, 3]) as number[];
-    const items = Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? shared : [i, i / 3, -i]));
+    const items = Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? Object.freeze([1, -0, 3]) : [i, i / 3, -i]));
     // Each call mutates its tuple: a later call must not see it (each gets its own array).
     const mutate = (t: number[]) => {
       const before = [...t];
       t[0] = -1;
       return before;
     };
-    expect(await collect(ex.map(mutate, items, { chunksize: 50 }))).toEqual(items.map((t) => [...t]));
+    expect(await collect(ex.map(mutate, items as number[][], { chunksize: 50 }))).toEqual(items.map((t) => [...t]));
     const seen = await collect(ex.map(describeItem, items, { chunksize: 50 }));
     expect(seen.every((s) => s.isArray && !s.frozen)).toBe(true);
     expect(seen[0]?.negZero).toEqual([false, true, false]);
+  });
+
+  it('one array twice in a chunk is one copy there, as a clone gives (packed or not)', async () => {
+    const ex = executor({ maxWorkers: 1 });
+    // The task marks its argument; the second call sees the mark when both calls got one copy.
+    const markAndRead = (t: number[]) => {
+      const first = t[0];
+      t[0] = -1;
+      return first;
+    };
+    for (const k of [2, 17]) {
+      const t = Array.from({ length: k }, (_, i) => i + 1);
+      expect(await collect(ex.map(markAndRead, [t, t, [...t]], { chunksize: 3 })), `tuples of ${k}`).toEqual([
+        1, -1, 1,
+      ]);
+    }
+  });
+
+  it('a getter that throws while a chunk is read fails that chunk only; the pool carries on', async () => {
+    const ex = executor({ maxWorkers: 1 });
+    const echo = (x: unknown) => x;
+    // Number tuples (packed) and objects (cloned): the getter works once (the executor's own
+    // look at the arguments), then throws (packing, or the structured clone of the message).
+    for (const make of [() => [1, 2], () => ({ a: 1 })]) {
+      const item = make();
+      let reads = 0;
+      Object.defineProperty(item, Array.isArray(item) ? 0 : 'a', {
+        enumerable: true,
+        get() {
+          if (++reads > 1) throw new Error('getter boom');
+          return 1;
+        },
+      });
+      const good = make();
+      await expect(collect(ex.map(echo, [item, good], { chunksize: 2 }))).rejects.toThrow('getter boom');
+      expect(await collect(ex.map(echo, [good, good], { chunksize: 1 }))).toEqual([good, good]);
+    }
+    expect(await ex.submit((a: number, b: number) => a + b, 2, 3)).toBe(5);
   });
 
   it('chunks that are not all numbers or all same-length number tuples go as they are', async () => {
