@@ -26,6 +26,20 @@ export const kStorageKind: unique symbol = Symbol('nogil.queue.storageKind');
 
 // How many items `for await` on a FIFO queue takes per hold of the queue's lock (at most).
 const READ_AHEAD = 64;
+// How long (ms) `for await` on a FIFO queue that it found empty watches for an item before it
+// waits asynchronously. A producer in a worker streaming to the loop puts an item every
+// microsecond or so, while an async wait's wake-up (a task posted to this event loop, on a vCPU
+// that may have halted) took 100-300 µs here: the loop sat idle for most of each wake-up.
+const EMPTY_WATCH_MS = 0.02;
+
+// Whether an item (or a shutdown) arrives within EMPTY_WATCH_MS: plain loads, no lock.
+function settlesSoon(core: QueueCore): boolean {
+  const until = performance.now() + EMPTY_WATCH_MS;
+  do {
+    for (let i = 0; i < 64; i++) if (core.qsize() > 0 || core.isShutdown) return true;
+  } while (performance.now() < until);
+  return false;
+}
 const RESOLVED = Promise.resolve();
 let reviving: QueueCore | undefined;
 
@@ -280,6 +294,7 @@ export class Queue<T = unknown> {
             owed = 0;
             ahead = core.doneAndTake(done, batch);
             at = 0;
+            if (ahead.length === 0 && batch > 1 && settlesSoon(core)) ahead = core.doneAndTake(0, batch);
           }
           const value = at < ahead.length ? (core.decode(ahead[at++]!) as T) : await this.get();
           yielded = true;
