@@ -4,6 +4,17 @@ import { Queue } from 'nogil/queue';
 import { describe, expect, test } from 'vitest';
 import { fixture, joinAll, repeat, sleep, spawn } from '../helpers/threading.js';
 
+// A worker consumer (sent by source): marks each item it gets in `marks` until a negative one.
+const markUntilNegative = (queue: Queue<number>, marks: Int32Array): number => {
+  let n = 0;
+  for (;;) {
+    const item = queue.getSync();
+    if (item < 0) return n;
+    Atomics.add(marks, item, 1);
+    n++;
+  }
+};
+
 describe('Queue between async tasks on the main thread', () => {
   test('producers and consumers move every item once; maxsize holds producers back', async () => {
     const q = new Queue<number>(4);
@@ -123,16 +134,10 @@ describe('Queue between workers', () => {
           n++;
         }
       };
-      const patient = (queue: Queue<number>, marks: Int32Array) => {
-        let n = 0;
-        for (;;) {
-          const item = queue.getSync();
-          if (item < 0) return n;
-          Atomics.add(marks, item, 1);
-          n++;
-        }
-      };
-      const consumers = [spawn({ target: impatient, args: [q, seen] }), spawn({ target: patient, args: [q, seen] })];
+      const consumers = [
+        spawn({ target: impatient, args: [q, seen] }),
+        spawn({ target: markUntilNegative, args: [q, seen] }),
+      ];
       let mainCount = 0;
       const mainConsumer = (async () => {
         for (;;) {
@@ -162,16 +167,10 @@ describe('Queue between workers', () => {
       const total = 1_000_000;
       const q = new Queue<number>(64);
       const seen = new Int32Array(new SharedArrayBuffer(total * 4));
-      const consumer = (queue: Queue<number>, marks: Int32Array) => {
-        let n = 0;
-        for (;;) {
-          const item = queue.getSync();
-          if (item < 0) return n;
-          Atomics.add(marks, item, 1);
-          n++;
-        }
-      };
-      const consumers = [spawn({ target: consumer, args: [q, seen] }), spawn({ target: consumer, args: [q, seen] })];
+      const consumers = [
+        spawn({ target: markUntilNegative, args: [q, seen] }),
+        spawn({ target: markUntilNegative, args: [q, seen] }),
+      ];
       const producers = [
         spawn({ target: fixture('produce'), args: [q, 0, total / 2] }),
         spawn({ target: fixture('produce'), args: [q, total / 2, total / 2] }),
