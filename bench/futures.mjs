@@ -17,7 +17,7 @@
 //   report.record(name, data)   figures for --json
 import { readdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { check, machine } from './lib.mjs';
+import { check, machine, TWELVE_PAIRS } from './lib.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -28,18 +28,12 @@ const { values: opts } = parseArgs({
   },
 });
 
-const pairs = [
-  [543456, 43523465],
-  [324435212, 23342412],
-  [1232412324, 890789],
-  [7134890, 873490],
-];
 const targets = [];
 const results = { machine: machine(), sections: {} };
 const report = Object.assign((label, value, op, target) => check(targets, label, value, op, target), {
   runs: Number(opts.runs ?? 5),
   workers: 2,
-  twelve: [...pairs, ...pairs, ...pairs],
+  twelve: TWELVE_PAIRS,
   python: !opts['no-python'],
   record: (name, data) => {
     results.sections[name] = data;

@@ -153,7 +153,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   } catch (error) {
     family.forceClose();
     await local.shutdown();
-    throw signal?.aborted ? abortError(signal.reason) : error;
+    throw signal?.aborted ? abortError(signal) : error;
   }
   family.root.on('ready', () => {
     if (lastLogged !== undefined) log(`connected again to ${conn.redacted}`);

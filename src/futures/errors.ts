@@ -1,19 +1,14 @@
 // The exceptions of Python's concurrent.futures, with Node-style codes. `BrokenExecutor` extends
 // RuntimeError as in Python; every class keeps `instanceof` across threads, processes and
 // duplicate copies of nogil (see internal/errors.ts).
-import { NogilError, registerError } from '../internal/errors.js';
+import { NogilError, registerError, withCode } from '../internal/errors.js';
 import { RuntimeError } from '../internal/python-errors.js';
-
-function coded<T extends NogilError>(error: T, code: string): T {
-  Object.defineProperty(error, 'code', { value: code, enumerable: true, writable: true, configurable: true });
-  return error;
-}
 
 /** The future was cancelled (Python's `concurrent.futures.CancelledError`). */
 export class CancelledError extends NogilError {
   constructor(message = 'the future was cancelled', options?: { cause?: unknown }) {
     super(message, options);
-    coded(this, 'ERR_FUTURE_CANCELLED');
+    withCode(this, 'ERR_FUTURE_CANCELLED');
   }
 }
 registerError('CancelledError', CancelledError);
@@ -22,7 +17,7 @@ registerError('CancelledError', CancelledError);
 export class TimeoutError extends NogilError {
   constructor(message = 'the operation timed out', options?: { cause?: unknown }) {
     super(message, options);
-    coded(this, 'ERR_FUTURE_TIMEOUT');
+    withCode(this, 'ERR_FUTURE_TIMEOUT');
   }
 }
 registerError('TimeoutError', TimeoutError);
@@ -31,7 +26,7 @@ registerError('TimeoutError', TimeoutError);
 export class InvalidStateError extends NogilError {
   constructor(message?: string, options?: { cause?: unknown }) {
     super(message, options);
-    coded(this, 'ERR_FUTURE_INVALID_STATE');
+    withCode(this, 'ERR_FUTURE_INVALID_STATE');
   }
 }
 registerError('InvalidStateError', InvalidStateError);
@@ -52,7 +47,7 @@ export function unexpectedState(message: string): InvalidStateError {
 export class BrokenExecutor extends RuntimeError {
   constructor(message = 'the executor is broken', options?: { cause?: unknown }) {
     super(message, options);
-    coded(this, 'ERR_BROKEN_EXECUTOR');
+    withCode(this, 'ERR_BROKEN_EXECUTOR');
   }
 }
 registerError('BrokenExecutor', BrokenExecutor);
@@ -61,7 +56,7 @@ registerError('BrokenExecutor', BrokenExecutor);
 export class BrokenThreadPool extends BrokenExecutor {
   constructor(message = 'a thread of the pool died', options?: { cause?: unknown }) {
     super(message, options);
-    coded(this, 'ERR_BROKEN_THREAD_POOL');
+    withCode(this, 'ERR_BROKEN_THREAD_POOL');
   }
 }
 registerError('BrokenThreadPool', BrokenThreadPool);
@@ -70,7 +65,7 @@ registerError('BrokenThreadPool', BrokenThreadPool);
 export class BrokenProcessPool extends BrokenExecutor {
   constructor(message = 'a process of the pool terminated abruptly', options?: { cause?: unknown }) {
     super(message, options);
-    coded(this, 'ERR_BROKEN_PROCESS_POOL');
+    withCode(this, 'ERR_BROKEN_PROCESS_POOL');
   }
 }
 registerError('BrokenProcessPool', BrokenProcessPool);

@@ -127,7 +127,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * @param timeout - milliseconds; `undefined`/`null` waits forever; negative is a ValueError.
    */
   async result(timeout?: number | null): Promise<T> {
-    await this.#waitDone(timeout, 'timeout');
+    await this.#waitDone(timeout);
     return this.#outcome();
   }
 
@@ -136,7 +136,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * `None`). Rejects with `CancelledError` if cancelled and `TimeoutError` on timeout.
    */
   async exception(timeout?: number | null): Promise<unknown> {
-    await this.#waitDone(timeout, 'timeout');
+    await this.#waitDone(timeout);
     if (this.cancelled()) throw this.#cancelledError();
     return this.#failed ? this.#exception : null;
   }
@@ -258,8 +258,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return this.#result as T;
   }
 
-  async #waitDone(timeout: number | null | undefined, name: string): Promise<void> {
-    const ms = timeoutOf(timeout, name);
+  async #waitDone(timeout: number | null | undefined): Promise<void> {
+    const ms = timeoutOf(timeout);
     if (this.done()) return;
     this.#settled ??= new Promise<void>((resolve) => {
       this.#resolveSettled = resolve;

@@ -56,7 +56,8 @@ export function submitOptionsOf(options: SubmitOptions | undefined): {
   return { signal, transfer };
 }
 
-function positiveInteger(value: unknown, name: string, what: string): number {
+/** An integer >= 1 (Python: a ValueError below 1; Node's errors for a non-number or a fraction). */
+export function positiveInteger(value: unknown, name: string, what: string): number {
   if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
   if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value);
   if (value < 1) throw new ValueError(`${what} must be >= 1 (got ${value})`);

@@ -15,15 +15,14 @@
 // free up); tiny ones go several to a message, so their IPC round trips overlap. Everything
 // beyond that stays PENDING in the parent, where cancel() works.
 import { availableParallelism } from 'node:os';
-import { ValueError } from '../internal/python-errors.js';
 import { refuseShared } from '../internal/shareable.js';
 import type { TaskRef } from '../internal/task-ref.js';
 import { toTaskRef } from '../internal/task-ref.js';
-import { invalidArgType, outOfRange, validateKnownKeys, validateOptions } from '../internal/validate.js';
+import { invalidArgType, validateKnownKeys, validateOptions } from '../internal/validate.js';
 import { type ChildEvents, ChildHandle, type Handed } from './child-handle.js';
 import { BrokenProcessPool } from './errors.js';
 import { Executor, type WorkItem } from './executor.js';
-import { maxWorkersOf } from './options.js';
+import { maxWorkersOf, positiveInteger } from './options.js';
 import type { WireTask } from './process-protocol.js';
 import type { ModuleTask, TaskFunction } from './types.js';
 
@@ -68,11 +67,7 @@ const WHERE = 'a ProcessPoolExecutor task (another process)';
 /** `maxTasksPerChild`: as Python, a ValueError below 1; Node's errors for a non-integer. */
 function maxTasksPerChildOf(value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
-  const name = 'options.maxTasksPerChild';
-  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
-  if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value);
-  if (value < 1) throw new ValueError(`maxTasksPerChild must be >= 1 (got ${value})`);
-  return value;
+  return positiveInteger(value, 'options.maxTasksPerChild', 'maxTasksPerChild');
 }
 
 /** Tasks of one function (map chunks apart) are assumed to take alike. */
@@ -458,10 +453,7 @@ export class ProcessPoolExecutor extends Executor<TaskFunction | ModuleTask, Pre
     if (wasStarting && !this.#broken && !this.#closed) {
       // Died before it could take work (node could not start, or the initializer exited):
       // starting another would only die the same way.
-      this.#break(
-        `a child process (pid ${child.pid ?? 'none'}) ${how}${fatal} before it was ready`,
-        cause ?? spawnError,
-      );
+      this.#break(`a child process (pid ${child.pid ?? 'none'}) ${how}${fatal} before it was ready`, cause);
       return;
     }
     this.#pump();

@@ -293,7 +293,7 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
   #steal(): Array<WorkItem<TaskRef>> | undefined {
     // Only for a worker that is up and has nothing: below maxWorkers because workers are still
     // starting, a batch would just go to a new worker and leave its first one empty.
-    if (this.#pool.idleThreads === 0) return undefined;
+    if ((this.#piscina?.idleThreads ?? 0) === 0) return undefined;
     let victim: Batch | undefined;
     let most = 0;
     for (const batch of this.#batches.values()) {

@@ -195,9 +195,9 @@ export function encodeShared<T>(value: T, path = 'value'): T {
       case 'array': {
         const out: unknown[] = [];
         copies.set(v, out);
-        (v as unknown[]).forEach((x, i) => {
-          out.push(copy(x, `${p}[${i}]`));
-        });
+        // By index, not forEach: a hole stays a position (undefined), so later arguments keep theirs.
+        const a = v as unknown[];
+        for (let i = 0; i < a.length; i++) out.push(copy(a[i], `${p}[${i}]`));
         return out;
       }
       case 'map': {

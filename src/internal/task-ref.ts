@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { bodyOf } from './task-resolve.js';
 import { invalidArgType, invalidArgValue } from './validate.js';
 
-export { compileSource, installSourceShims, resolveTaskRef } from './task-resolve.js';
+export { compileSource, resolveTaskRef } from './task-resolve.js';
 
 /** A function, or a module export, to run on another thread. */
 export type TaskTarget<F extends (...args: never[]) => unknown = (...args: never[]) => unknown> =

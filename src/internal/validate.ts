@@ -109,3 +109,10 @@ export function validateAbortSignal(value: unknown, name: string): asserts value
     throw invalidArgType(name, 'an instance of AbortSignal', value);
   }
 }
+
+/** An optional AbortSignal option: undefined for null/undefined, else checked. */
+export function optionalSignal(value: unknown, name = 'signal'): AbortSignal | undefined {
+  if (value === undefined || value === null) return undefined;
+  validateAbortSignal(value, name);
+  return value as AbortSignal;
+}

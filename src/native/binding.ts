@@ -110,11 +110,12 @@ function load(): Loaded {
   const prebuilt = prebuildFile();
   if (override) candidates.push([`NOGIL_NATIVE_PATH=${override}`, override]);
   else {
-    const newest = Math.max(mtimeOf(packaged), mtimeOf(prebuilt));
-    if (localFile && mtimeOf(localFile) >= newest) candidates.push(['local build', localFile]);
+    // A local build newer than every packaged copy goes first (a contributor's rebuild wins).
+    const localFirst = localFile !== undefined && mtimeOf(localFile) >= Math.max(mtimeOf(packaged), mtimeOf(prebuilt));
+    if (localFirst) candidates.push(['local build', localFile]);
     candidates.push([`nogil-${platform}`, packaged]);
     candidates.push(['prebuilds', prebuilt]);
-    if (localFile && mtimeOf(localFile) < newest) candidates.push(['local build', localFile]);
+    if (localFile && !localFirst) candidates.push(['local build', localFile]);
   }
   for (const [label, file] of candidates) {
     if (!file) {

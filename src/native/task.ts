@@ -2,7 +2,7 @@
 // AbortSignal, and the internal `NativeTask` handle that NativePoolExecutor builds on (see
 // the header of pool.ts).
 
-import { abortError, watchAbort } from '../internal/abort.js';
+import { abortErrorWith, watchAbort } from '../internal/abort.js';
 import { validateAbortSignal, validateKnownKeys, validateOptions } from '../internal/validate.js';
 import { expect, fail, lastExpected, type Shape } from './completions.js';
 import {
@@ -53,7 +53,7 @@ export interface NativeTask<T> {
 export const KERNEL_FIELD_SPAN = 256;
 /** The rejection of an aborted task. */
 export function aborted(reason: unknown): Error {
-  return abortError(AbortSignal.abort(reason));
+  return abortErrorWith(reason);
 }
 
 /** The reason `AbortController.abort()` gives when called without one. */

@@ -234,14 +234,18 @@ export class QueueCore {
     this.#signal(NOT_EMPTY_SEQ, NOT_EMPTY_WAITERS, 1);
   }
 
-  // Removes the next item (mutex held, queue not empty).
-  #remove(): Taken {
+  // Pops the next record as a Taken (mutex held, queue not empty; COUNT is the caller's).
+  #take(): Taken {
     const storage = this.storage;
-    const popped: Popped = storage.pop();
-    const { tag, at, len } = popped;
-    const taken: Taken = needsCopy(tag, len)
+    const { tag, at, len }: Popped = storage.pop();
+    return needsCopy(tag, len)
       ? { tag, value: undefined, bytes: storage.u8.slice(at, at + len) }
       : { tag, value: decodeAt(tag, storage.u8, at, len), bytes: undefined };
+  }
+
+  // Removes the next item (mutex held, queue not empty).
+  #remove(): Taken {
+    const taken = this.#take();
     Atomics.sub(this.ctrl, COUNT, 1);
     this.#signal(NOT_FULL_SEQ, NOT_FULL_WAITERS, Number.POSITIVE_INFINITY);
     return taken;
@@ -288,16 +292,7 @@ export class QueueCore {
 
   /** One attempt to get without waiting: the item, or undefined if empty. Throws ShutDown. */
   tryGet(): Taken | undefined {
-    this.#lock();
-    try {
-      if (this.ctrl[COUNT] === 0) {
-        if (this.ctrl[SHUTDOWN]) throw new ShutDown();
-        return undefined;
-      }
-      return this.#remove();
-    } finally {
-      this.#unlock();
-    }
+    return this.doneAndTryGet(0);
   }
 
   /**
@@ -336,15 +331,7 @@ export class QueueCore {
         return [];
       }
       const out: Taken[] = [];
-      const storage = this.storage;
-      for (let i = 0; i < n; i++) {
-        const { tag, at, len } = storage.pop();
-        out.push(
-          needsCopy(tag, len)
-            ? { tag, value: undefined, bytes: storage.u8.slice(at, at + len) }
-            : { tag, value: decodeAt(tag, storage.u8, at, len), bytes: undefined },
-        );
-      }
+      for (let i = 0; i < n; i++) out.push(this.#take());
       Atomics.sub(ctrl, COUNT, n);
       this.#signal(NOT_FULL_SEQ, NOT_FULL_WAITERS, Number.POSITIVE_INFINITY);
       return out;

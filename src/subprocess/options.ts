@@ -10,7 +10,6 @@ import {
   invalidArgType,
   invalidArgValue,
   outOfRange,
-  validateAbortSignal,
   validateKnownKeys,
   validateOptions,
 } from '../internal/validate.js';
@@ -252,11 +251,7 @@ export function validateTimeout(value: unknown, name = 'timeout'): number | null
 }
 
 /** An optional AbortSignal. */
-export function validateSignal(value: unknown, name = 'signal'): AbortSignal | undefined {
-  if (value === null || value === undefined) return undefined;
-  validateAbortSignal(value, name);
-  return value as AbortSignal;
-}
+export { optionalSignal as validateSignal } from '../internal/validate.js';
 
 /** Python's `input`: a string, bytes-like, or null/undefined for none. */
 export function validateInput(value: unknown, name = 'input'): string | Uint8Array | null {

@@ -6,7 +6,7 @@
 // Barrier breaks), then the method rejects with an AbortError instead of its timeout result. The
 // abort listener only wakes the sleeping `Atomics.waitAsync` (wait.ts) so that the check runs now.
 import { abortError } from '../internal/abort.js';
-import { validateAbortSignal, validateKnownKeys, validateOptions } from '../internal/validate.js';
+import { optionalSignal, validateKnownKeys, validateOptions } from '../internal/validate.js';
 
 export { abortError };
 
@@ -17,11 +17,7 @@ export interface SignalOptions {
 }
 
 /** The signal of an options object (validated), or undefined. */
-export function signalOf(value: unknown, name: string): AbortSignal | undefined {
-  if (value === undefined || value === null) return undefined;
-  validateAbortSignal(value, name);
-  return value as AbortSignal;
-}
+export const signalOf: (value: unknown, name: string) => AbortSignal | undefined = optionalSignal;
 
 /** The signal of a trailing `{ signal }` argument (validated: an object with only that key). */
 export function trailingSignal(options: SignalOptions | undefined, name = 'options'): AbortSignal | undefined {

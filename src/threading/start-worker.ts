@@ -52,8 +52,6 @@ function newOsThreadId(before: Set<string> | undefined): number | undefined {
 export interface StartedWorker {
   readonly worker: Worker;
   readonly nativeId: number | undefined;
-  /** Whether it came from the warm pool. */
-  readonly warm: boolean;
 }
 
 interface Idle {
@@ -171,7 +169,7 @@ export function startWorker(boot: ThreadBoot): StartedWorker {
     entry.worker.off('exit', entry.drop);
     entry.worker.off('error', entry.drop);
     countStart(entry.worker);
-    return { worker: entry.worker, nativeId: entry.nativeId, warm: true };
+    return { worker: entry.worker, nativeId: entry.nativeId };
   }
   const before = osThreadIds();
   const worker = new Worker(WORKER_URL, {
@@ -181,7 +179,7 @@ export function startWorker(boot: ThreadBoot): StartedWorker {
   });
   if (poolSize() > 0) countStart(worker);
   // `new Worker()` creates the OS thread before it returns.
-  return { worker, nativeId: newOsThreadId(before), warm: false };
+  return { worker, nativeId: newOsThreadId(before) };
 }
 
 /** How many warm workers are idle now (tests and the bench look at it). */

@@ -111,8 +111,9 @@ describe('connecting to Redis', () => {
       concurrency: 1,
       signal: ac.signal,
     });
-    setTimeout(() => ac.abort(new Error('give up')), 300);
-    await expect(started).rejects.toMatchObject({ name: 'AbortError' });
+    const reason = new Error('give up');
+    setTimeout(() => ac.abort(reason), 300);
+    await expect(started).rejects.toMatchObject({ name: 'AbortError', code: 'ABORT_ERR', cause: reason });
   });
 
   it('works over TLS (rediss://), the certificate passed as ioredis tls options', async () => {

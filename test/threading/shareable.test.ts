@@ -45,6 +45,16 @@ describe('shareable primitives', () => {
     expect([...decoded.s][0]).toBeInstanceOf(Lock);
   });
 
+  test('encodeShared keeps every position of an array with holes (later arguments stay in place)', () => {
+    const lock = new Lock();
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the point
+    const encoded = encodeShared([1, , lock, 4]) as unknown[];
+    expect(encoded).toHaveLength(4);
+    expect(encoded[1]).toBeUndefined();
+    expect(encoded[3]).toBe(4);
+    expect(decodeShared(structuredClone(encoded))[2]).toBe(lock);
+  });
+
   test('refuseShared names the primitive and where it is (a process pool task, API detail 18)', () => {
     expect(findShared([1, { q: new Queue() }], 'args')).toEqual({ kind: 'Queue', path: 'args[1].q' });
     expect(() => refuseShared([new Semaphore()], 'a ProcessPoolExecutor task', 'args')).toThrow(

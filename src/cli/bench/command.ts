@@ -6,6 +6,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { coloursFor, SIGINT_EXIT, UsageError } from '../usage.js';
 import { answer } from './answer.js';
 import { baselineOf, createBackend } from './backends/index.js';
+import type { PythonInfo } from './backends/python.js';
 import type { Backend, Cell, CellSettings } from './backends/types.js';
 import { describeMachine, type Machine, machineLine } from './machine.js';
 import { BACKENDS, type BackendName, benchHelp, parseBenchOptions } from './options.js';
@@ -116,7 +117,7 @@ export async function benchCommand(argv: string[], version: string): Promise<num
       controller.signal.throwIfAborted();
     }
     const python = backends.find((b) => b.name === 'python') as
-      | (Backend & { info(): { version: string; nsPerIteration: number } | undefined })
+      | (Backend & { info(): PythonInfo | undefined })
       | undefined;
     pythonVersion = python?.info()?.version;
 
@@ -181,7 +182,8 @@ export async function benchCommand(argv: string[], version: string): Promise<num
     command: ['nogil', 'bench', ...argv].join(' '),
     startedAt: new Date(started).toISOString(),
     durationS: (Date.now() - started) / 1000,
-    machine: machine ?? describeMachine(pythonVersion, loadAtStart),
+    // Set in the try above before anything is measured (its catch returns or rethrows).
+    machine: machine as Machine,
     settings: {
       workloads: options.workloads,
       backends: backends.map((b) => b.name),

@@ -63,13 +63,6 @@ export interface Backend {
   kill(): void;
 }
 
-/** Times `fn` in ms. */
-export async function timed(fn: () => unknown): Promise<number> {
-  const t = performance.now();
-  await fn();
-  return performance.now() - t;
-}
-
 /** Per-task times of `call` over `count` tasks: best of 3, or 1 pass for tasks over 100 ms. */
 export function perTaskTimes(count: number, call: (i: number) => unknown): number[] {
   const best = new Array<number>(count).fill(Number.POSITIVE_INFINITY);
