@@ -11,10 +11,17 @@ const arrayValues = Array.prototype[Symbol.iterator];
 const arrayIteratorNext = Object.getPrototypeOf([][Symbol.iterator]()).next as () => unknown;
 const END = Symbol('end');
 
-// The next item of `iterable` on each call, END once it is exhausted. An array whose iteration
-// is the built-in one is read by index: the same items the array iterator gives (a hole reads
-// as undefined, the length is read at each step), at a few ns per item instead of ~50.
-function puller(iterable: Iterable<unknown>): () => unknown {
+/** Reads a map's source: one item at a time, or up to n of them (fewer at its end). */
+interface Source {
+  one(): unknown;
+  some(n: number): unknown[];
+}
+
+// The items of `iterable`, END once it is exhausted. An array whose iteration is the built-in
+// one is read by index: the same items the array iterator gives (a hole reads as undefined, the
+// length is read at each step), at a few ns per item instead of ~50, and a chunk is filled in a
+// preallocated array, not grown by push().
+function sourceOf(iterable: Iterable<unknown>): Source {
   if (
     Array.isArray(iterable) &&
     iterable[Symbol.iterator] === arrayValues &&
@@ -22,12 +29,35 @@ function puller(iterable: Iterable<unknown>): () => unknown {
   ) {
     const array: readonly unknown[] = iterable;
     let at = 0;
-    return () => (at < array.length ? array[at++] : END);
+    return {
+      one: () => (at < array.length ? array[at++] : END),
+      some: (n) => {
+        const m = Math.max(0, Math.min(n, array.length - at));
+        const items: unknown[] = new Array(m);
+        // (The length is still checked per item: an index getter may shorten the array.)
+        let i = 0;
+        while (i < m && at < array.length) items[i++] = array[at++];
+        if (i < m) items.length = i;
+        return items;
+      },
+    };
   }
   const source = iterable[Symbol.iterator]();
-  return () => {
+  const one = (): unknown => {
     const step = source.next();
     return step.done ? END : step.value;
+  };
+  return {
+    one,
+    some: (n) => {
+      const items: unknown[] = [];
+      while (items.length < n) {
+        const item = one();
+        if (item === END) break;
+        items.push(item);
+      }
+      return items;
+    },
   };
 }
 
@@ -52,29 +82,22 @@ export function startMap<R>(
   }
   const { timeout, chunksize, buffersize } = mapOptionsOf(options);
   const end = performance.now() + timeout;
-  const pull = puller(iterable as Iterable<unknown>);
+  const source = sourceOf(iterable as Iterable<unknown>);
   let exhausted = false;
 
   // The next task from the source, or undefined once it is exhausted.
   const nextTask = (): { future: Future<unknown>; chunk: boolean } | undefined => {
     if (exhausted) return undefined;
     if (chunksize === 1) {
-      const item = pull();
+      const item = source.one();
       if (item === END) {
         exhausted = true;
         return undefined;
       }
       return { future: submitter.submit(submitter.argsOfItem(item), false), chunk: false };
     }
-    const items: unknown[] = [];
-    while (items.length < chunksize) {
-      const item = pull();
-      if (item === END) {
-        exhausted = true;
-        break;
-      }
-      items.push(item);
-    }
+    const items = source.some(chunksize);
+    if (items.length < chunksize) exhausted = true;
     if (items.length === 0) return undefined;
     return { future: submitter.submit(items, true), chunk: true };
   };

@@ -54,6 +54,8 @@ const WORKER_FILE = new URL('./thread-entry.cjs', import.meta.url).href;
 const MAX_BATCH_CALLS = 65536;
 /** A batch of measured tasks aims at about this much work (ms): long tasks go one at a time. */
 const BATCH_BUDGET_MS = 2;
+/** ... and, when the queue holds that much, at least this much (see #targetCalls). */
+const BATCH_FLOOR_MS = 0.5;
 
 /** A batched task's start, read from its slot (see thread-protocol.ts). */
 class SlotProbe implements StartProbe {
@@ -365,10 +367,18 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
 
   // Guided self-scheduling: a batch takes a share of what is queued (so the last batches are
   // small and the workers finish together), capped by the measured cost of the function.
+  // A share that would hold less than BATCH_FLOOR_MS of measured work is raised to that much
+  // (but never past an even split of what is queued): a round trip to a sleeping worker costs
+  // 0.1-0.3 ms here, more than the last small shares of tiny tasks (a map of 100 chunks took
+  // 17 batches, seven of them one chunk each), and the steal (#steal) still balances the end.
   #targetCalls(first: WorkItem<TaskRef>): number {
-    let target = Math.ceil(this.#queuedCalls / (2 * this.#maxWorkers));
+    const queued = this.#queuedCalls;
+    let target = Math.ceil(queued / (2 * this.#maxWorkers));
     const cost = this.#cost.get(first.task);
-    if (cost !== undefined && cost > 0) target = Math.min(target, Math.floor(BATCH_BUDGET_MS / cost));
+    if (cost !== undefined && cost > 0) {
+      const floor = Math.min(Math.floor(BATCH_FLOOR_MS / cost), Math.ceil(queued / this.#maxWorkers));
+      target = Math.min(Math.max(target, floor), Math.floor(BATCH_BUDGET_MS / cost));
+    }
     return Math.max(1, Math.min(MAX_BATCH_CALLS, target));
   }
 

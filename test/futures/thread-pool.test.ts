@@ -489,6 +489,37 @@ describe('ThreadPoolExecutor: map chunks of numbers (sent packed)', () => {
     }
   });
 
+  it('a repeat is found anywhere in a chunk, among many equal tuples, and in a chunk of any length', async () => {
+    const ex = executor({ maxWorkers: 1 });
+    const markAndRead = (t: number[]) => {
+      const first = t[0];
+      t[0] = -1;
+      return first;
+    };
+    // n tuples, each its own array, of distinct contents, of equal contents (the check's worst
+    // case) or a mix; one array is placed at 0 and again at `again` (whose call sees the mark).
+    type Contents = 'distinct' | 'equal' | 'mixed';
+    const tupleAt = (i: number, contents: Contents): number[] =>
+      contents === 'distinct' || (contents === 'mixed' && i % 7 === 0) ? [i + 10, 2] : [7, 2];
+    const cases: Array<{ n: number; contents: Contents; again?: number }> = [
+      { n: 1000, contents: 'distinct', again: 777 },
+      { n: 1000, contents: 'distinct' },
+      { n: 1000, contents: 'equal', again: 999 },
+      { n: 1000, contents: 'mixed', again: 500 },
+      { n: 20_000, contents: 'distinct', again: 19_999 },
+      { n: 20_000, contents: 'equal' },
+    ];
+    for (const { n, contents, again } of cases) {
+      const shared = [1, 2];
+      const items = Array.from({ length: n }, (_, i) => tupleAt(i, contents));
+      items[0] = shared;
+      if (again !== undefined) items[again] = shared;
+      const expected = items.map((t, i) => (i === again ? -1 : t[0]));
+      const got = await collect(ex.map(markAndRead, items, { chunksize: n }));
+      expect(got, `n=${n} ${contents} again=${again}`).toEqual(expected);
+    }
+  });
+
   it('a getter that throws while a chunk is read fails that chunk only; the pool carries on', async () => {
     const ex = executor({ maxWorkers: 1 });
     const echo = (x: unknown) => x;

@@ -127,6 +127,24 @@ describe.each(kinds)('$name: map results', (kind) => {
     }
   });
 
+  it('an array shortened by one of its own index getters ends where its iterator would', async () => {
+    const executor = create({ maxWorkers: 2 });
+    for (const chunksize of [1, 4, 20]) {
+      const source = items(kind);
+      const third = source[2];
+      Object.defineProperty(source, 2, {
+        configurable: true,
+        get() {
+          source.length = 3;
+          return third;
+        },
+      });
+      expect(await collect(map(executor, kind.mapGcd.fn, source, { chunksize })), `chunksize ${chunksize}`).toEqual(
+        REF.slice(0, 3),
+      );
+    }
+  });
+
   it('an array that grows while a buffered map pulls from it yields the new items too', async () => {
     const executor = create({ maxWorkers: 2 });
     const source = items(kind).slice(0, 3);
