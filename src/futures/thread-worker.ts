@@ -3,7 +3,6 @@
 // piscina imports it as its `filename` and calls the default export for each batch.
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { toWire } from '../internal/errors.js';
-import { encodeShared } from '../internal/shareable.js';
 import type { TaskRef } from '../internal/task-ref.js';
 import { resolveTaskRef } from '../internal/task-resolve.js';
 import {
@@ -105,6 +104,15 @@ function unresolvable(error: unknown, ref: TaskRef): unknown {
   return error;
 }
 
+// shareable.js is loaded at the first result that is not plain data: one file less in a fresh
+// worker's first import graph (see task-resolve.ts), on the critical path of a pool's cold start.
+type Encode = typeof import('../internal/shareable.js').encodeShared;
+let encodeShared: Encode | undefined;
+async function loadEncode(): Promise<Encode> {
+  encodeShared ??= (await import('../internal/shareable.js')).encodeShared;
+  return encodeShared;
+}
+
 async function decode<T>(value: T): Promise<T> {
   const { decodeSharedAsync } = await import('../internal/shareable-kinds.js');
   return decodeSharedAsync(value);
@@ -178,7 +186,7 @@ export default async function runBatch(batch: BatchTask): Promise<BatchDone> {
         }
         calls++;
       }
-      pending.push(i, 1, isPlain(value) ? value : encodeShared(value));
+      pending.push(i, 1, isPlain(value) ? value : (encodeShared ?? (await loadEncode()))(value));
     } catch (error) {
       pending.push(i, 0, toWire(explain(error, ref)));
     }
