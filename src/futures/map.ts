@@ -121,7 +121,8 @@ export function startMap<R>(
     throw error;
   }
 
-  let chunkResults: unknown[] = [];
+  // A chunk's results: a list, or a Float64Array (a thread pool's chunk of numbers).
+  let chunkResults: ArrayLike<unknown> = [];
   let chunkAt = 0;
   let finished = false;
   const step = async (): Promise<IteratorResult<R>> => {
@@ -157,7 +158,7 @@ export function startMap<R>(
         // return() came while this call waited: the iteration is over.
         if (finished) return { value: undefined, done: true };
         if (!t.chunk) return { value: value as R, done: false };
-        chunkResults = value as unknown[];
+        chunkResults = value as ArrayLike<unknown>;
         chunkAt = 0;
       } catch (error) {
         finished = true;

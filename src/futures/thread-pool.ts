@@ -35,6 +35,8 @@ import {
   isOutcomes,
   isPlain,
   isPlainList,
+  OUTCOME_ERROR,
+  OUTCOME_NUMBERS,
   packChunk,
   QUEUED,
   RUNNING,
@@ -463,8 +465,9 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
       batch.delivered[i] = 1;
       batch.received++;
       const item = batch.items[i] as WorkItem<TaskRef>;
-      if (out[k + 1] !== 1) this._settle(item, false, revive(value));
-      else if (isPlain(value)) this._settle(item, true, value);
+      const ok = out[k + 1];
+      if (ok === OUTCOME_ERROR) this._settle(item, false, revive(value));
+      else if (ok === OUTCOME_NUMBERS || isPlain(value)) this._settle(item, true, value);
       else {
         // The result may hold primitives (a Lock made in the worker) of modules not loaded here yet.
         decodeSharedAsync(value).then(

@@ -76,11 +76,22 @@ export interface BatchTask {
   readonly slots: SharedArrayBuffer;
 }
 
-/** Outcomes the worker posts: flat triples `[index, ok (1/0), value or WireError]`. */
+/**
+ * Outcomes the worker posts: flat triples `[index, ok, value]`, ok being OUTCOME_ERROR (the
+ * value is a WireError), OUTCOME_VALUE, or OUTCOME_NUMBERS (a map chunk whose results were all
+ * numbers, as one Float64Array: a memcpy each way where a clone walks 1000 values).
+ */
 export interface BatchOutcomes {
   readonly __nogilBatch: number;
   readonly out: readonly unknown[];
 }
+
+/** An outcome's `ok`: the task threw (see BatchOutcomes). */
+export const OUTCOME_ERROR = 0;
+/** An outcome's `ok`: the task's value, as it is. */
+export const OUTCOME_VALUE = 1;
+/** An outcome's `ok`: a map chunk's results, all numbers, packed into one Float64Array. */
+export const OUTCOME_NUMBERS = 2;
 
 /** What the piscina task resolves to. */
 export interface BatchDone {

@@ -13,6 +13,9 @@ import {
   FINISHED,
   type InitSpec,
   isPlain,
+  OUTCOME_ERROR,
+  OUTCOME_NUMBERS,
+  OUTCOME_VALUE,
   QUEUED,
   RUNNING,
   SLOT_FIRST,
@@ -63,7 +66,7 @@ function flush(): void {
       port?.postMessage({ __nogilBatch: batchId, out: triple } satisfies BatchOutcomes);
     } catch (error) {
       const wire = toWire(uncloneable(error));
-      port?.postMessage({ __nogilBatch: batchId, out: [out[k], 0, wire] } satisfies BatchOutcomes);
+      port?.postMessage({ __nogilBatch: batchId, out: [out[k], OUTCOME_ERROR, wire] } satisfies BatchOutcomes);
     }
   }
 }
@@ -166,18 +169,31 @@ export default async function runBatch(batch: BatchTask): Promise<BatchDone> {
       const taskArgs =
         kind > CHUNK_LIST ? unpackChunk(kind, args[i] as unknown as Float64Array) : (args[i] as readonly unknown[]);
       let value: unknown;
+      let ok = OUTCOME_VALUE;
       if (kind !== 0) {
-        const results: unknown[] = [];
-        for (const item of taskArgs) {
-          let v = fn(item);
+        // Results go into a Float64Array while they are numbers, into a list from the first
+        // one that is not (see OUTCOME_NUMBERS).
+        const n = taskArgs.length;
+        let numbers: Float64Array | undefined = new Float64Array(n);
+        let results: unknown[] | undefined;
+        for (let j = 0; j < n; j++) {
+          let v = fn(taskArgs[j]);
           if (isThenable(v)) {
             flush();
             v = await v;
           }
-          results.push(v);
+          if (numbers && typeof v === 'number') numbers[j] = v;
+          else {
+            if (numbers) {
+              results = Array.from(numbers.subarray(0, j));
+              numbers = undefined;
+            }
+            results?.push(v);
+          }
         }
-        calls += taskArgs.length;
-        value = results;
+        calls += n;
+        value = numbers ?? results;
+        if (numbers) ok = OUTCOME_NUMBERS;
       } else {
         value = fn(...taskArgs);
         if (isThenable(value)) {
@@ -186,9 +202,10 @@ export default async function runBatch(batch: BatchTask): Promise<BatchDone> {
         }
         calls++;
       }
-      pending.push(i, 1, isPlain(value) ? value : (encodeShared ?? (await loadEncode()))(value));
+      if (ok === OUTCOME_NUMBERS || isPlain(value)) pending.push(i, ok, value);
+      else pending.push(i, ok, (encodeShared ?? (await loadEncode()))(value));
     } catch (error) {
-      pending.push(i, 0, toWire(explain(error, ref)));
+      pending.push(i, OUTCOME_ERROR, toWire(explain(error, ref)));
     }
     Atomics.store(slots, SLOT_FIRST + i, FINISHED);
     if (performance.now() - flushedAt >= FLUSH_MS) flush();

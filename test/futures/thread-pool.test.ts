@@ -542,6 +542,35 @@ describe('ThreadPoolExecutor: map chunks of numbers (sent packed)', () => {
     expect(await ex.submit((a: number, b: number) => a + b, 2, 3)).toBe(5);
   });
 
+  it('chunk results come back exactly, numbers packed or not: -0, NaN, then other values', async () => {
+    const ex = executor({ maxWorkers: 2 });
+    const values: unknown[] = [0, -0, Number.NaN, -Infinity, 5e-324, 2 ** 53 + 2];
+    const pick = (i: number) => [0, -0, Number.NaN, -Infinity, 5e-324, 2 ** 53 + 2][i % 6];
+    const n = 120;
+    const numbers = Array.from({ length: n }, (_, i) => values[i % 6]);
+    const indices = Array.from({ length: n }, (_, i) => i);
+    const got = await collect(ex.map(pick, indices, { chunksize: 40 }));
+    expect(got).toEqual(numbers);
+    expect(got.map((v) => Object.is(v, -0))).toEqual(numbers.map((v) => Object.is(v, -0)));
+    // A chunk whose results turn into other values part way (the numbers before them kept,
+    // -0 included), start with one, or hold a live Lock made in the worker.
+    const mixed = (i: number) => (i % 10 === 7 ? `s${i}` : i % 10 === 3 ? -0 : i);
+    const items = Array.from({ length: 30 }, (_, i) => i);
+    const mixedGot = await collect(ex.map(mixed, items, { chunksize: 10 }));
+    expect(mixedGot).toEqual(items.map(mixed));
+    expect(mixedGot.map((v) => Object.is(v, -0))).toEqual(items.map((i) => i % 10 === 3));
+    const firstNot = await collect(ex.map((i: number) => (i === 0 ? null : i), [0, 1, 2], { chunksize: 3 }));
+    expect(firstNot).toEqual([null, 1, 2]);
+    const withLock = async (i: number) => {
+      if (i < 2) return i;
+      const { Lock: L } = await import('nogil/threading');
+      return new L();
+    };
+    const locks = await collect(ex.map(withLock, [0, 1, 2], { chunksize: 3 }));
+    expect(locks.slice(0, 2)).toEqual([0, 1]);
+    expect(locks[2]).toBeInstanceOf(Lock);
+  });
+
   it('chunks that are not all numbers or all same-length number tuples go as they are', async () => {
     const ex = executor({ maxWorkers: 2 });
     const inputs: unknown[][] = [
