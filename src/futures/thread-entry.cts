@@ -1,18 +1,27 @@
-// piscina's `filename` for ThreadPoolExecutor: a CommonJS shim that loads the ESM worker
-// (thread-worker.ts) with import(). piscina first tries require(filename); on Node versions with
-// require(esm), a worker terminated while require() loads an ES module aborts the whole process
-// (V8 "ToLocalChecked Empty MaybeLocal" in CreateRequiredModuleFacade), so never let piscina
-// require an ES module. import() is the ordinary, interruptible loader.
+// piscina's `filename` for ThreadPoolExecutor: a CommonJS file that requires the worker,
+// bundled into one CommonJS file at build time (thread-worker.cjs, see scripts/bundle-worker.mjs:
+// no ES module loader on a fresh worker's way to its first result).
+//
+// Never let piscina require an ES module: on Node versions with require(esm), a worker
+// terminated while require() loads an ES module aborts the whole process (V8 "ToLocalChecked
+// Empty MaybeLocal" in CreateRequiredModuleFacade). thread-worker.cjs is CommonJS, and the ES
+// modules it needs later are loaded with import(), the ordinary, interruptible loader.
 import type { BatchDone, BatchTask } from './thread-protocol.js';
 
 type RunBatch = (batch: BatchTask) => Promise<BatchDone>;
-// Loading starts at once, while piscina finishes booting the worker.
-const worker: Promise<RunBatch> = import('./thread-worker.js').then((m: { default: RunBatch }) => m.default);
-// Until the first batch awaits it, a failed load is not an unhandled rejection.
-worker.catch(() => {});
 
-function runBatch(batch: BatchTask): Promise<BatchDone> {
-  return worker.then((run) => run(batch));
+// A worker file that fails to load must not fail the load of this file (piscina then never
+// runs the task, and it would wait forever), nor reject the batch (the executor would take it
+// for a batch that never reached a worker, and post it again, forever): each batch answers
+// with the error instead, and the executor breaks the pool (BatchDone.load).
+function load(): RunBatch {
+  try {
+    const run = (require('./thread-worker.cjs') as { default?: unknown }).default;
+    if (typeof run !== 'function') throw new TypeError('thread-worker.cjs exports no batch runner');
+    return run as RunBatch;
+  } catch (error) {
+    return () => Promise.resolve({ ms: 0, sent: 0, calls: 0, load: error });
+  }
 }
 
-export = runBatch;
+export = load();

@@ -482,9 +482,10 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
   #onBatchDone(batch: Batch, done: BatchDone): void {
     this.#inflight--;
     batch.expected = done.sent;
-    if (done.init !== undefined) {
+    if (done.init !== undefined || done.load !== undefined) {
       this.#batches.delete(batch.id);
-      this.#breakOnInitializer(revive(done.init));
+      if (done.init !== undefined) this.#breakOnInitializer(revive(done.init));
+      else this.#breakPool("A worker thread could not load nogil's worker code", done.load);
       return;
     }
     this.#signalBatches.delete(batch.items[0] as WorkItem<TaskRef>);
@@ -625,14 +626,17 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
   }
 
   #breakOnInitializer(cause: unknown): void {
+    this.#breakPool('A thread initializer failed', cause);
+  }
+
+  // Every task not done fails with BrokenThreadPool(`${why}, ...`); later submissions throw it.
+  #breakPool(why: string, cause: unknown): void {
     if (this.#broken) return;
     this.#broken = true;
     this.#queue = [];
     this.#head = 0;
     this.#queuedCalls = 0;
-    this._breakPool(
-      new BrokenThreadPool('A thread initializer failed, the thread pool is not usable anymore', { cause }),
-    );
+    this._breakPool(new BrokenThreadPool(`${why}, the thread pool is not usable anymore`, { cause }));
     this.#releaseKeepAlive();
     // Nothing may run any more: stop the workers (a later shutdown() finds none).
     this.#piscina?.destroy().catch(() => {});

@@ -103,6 +103,11 @@ export interface BatchDone {
   readonly calls: number;
   /** The initializer failed (a WireError): the pool is broken. */
   readonly init?: unknown;
+  /**
+   * The worker could not load its own code (thread-entry.cts): the error, as structured clone
+   * carries it. The pool is broken (every worker would fail the same way).
+   */
+  readonly load?: unknown;
 }
 
 /** `chunk[i]`: a map chunk whose items travel as they are. */

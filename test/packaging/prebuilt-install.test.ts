@@ -63,7 +63,19 @@ beforeAll(() => {
   symlinkSync('/bin/sh', join(bin, 'sh'));
   tgz = join(work, 'tgz');
   mkdirSync(tgz);
-});
+  // The offline installs below take nogil's runtime dependencies from the npm cache. Installing
+  // this checkout from its lockfile caches their tarballs but not always their registry
+  // documents (a cache seeded some other way may lack them), so add the runtime closure of the
+  // lockfile to the cache first: from the registry only where the cache lacks it.
+  const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { version?: string; dev?: boolean; link?: boolean }>;
+  };
+  const runtime = Object.entries(lock.packages)
+    .filter(([path, p]) => path.startsWith('node_modules/') && !p.dev && !p.link && p.version)
+    .map(([path, p]) => `${path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)}@${p.version}`);
+  const cached = npm(['cache', 'add', '--prefer-offline', ...runtime], work, process.env.PATH ?? '');
+  if (cached.status !== 0) throw new Error(`npm cache add failed:\n${cached.out}`);
+}, 120_000);
 
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
