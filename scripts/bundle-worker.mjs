@@ -9,14 +9,15 @@
 // file is read and compiled synchronously by require(), with no ES module loader at all until a
 // task needs one (a module task, or a result holding a shared primitive: the dynamic imports of
 // shareable*.js and of task modules stay import(), so those load the package's one ESM copy).
+import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
 
 const dir = new URL('../dist/futures/', import.meta.url);
 await build({
-  input: new URL('thread-worker.js', dir).pathname,
+  input: fileURLToPath(new URL('thread-worker.js', dir)),
   platform: 'node',
   // Loaded on demand, as the package's ES modules (one copy of the shared-primitive registry).
   external: [/^node:/, /\/shareable(-kinds)?\.js$/],
-  output: { file: new URL('thread-worker.cjs', dir).pathname, format: 'cjs', exports: 'named', sourcemap: true },
+  output: { file: fileURLToPath(new URL('thread-worker.cjs', dir)), format: 'cjs', exports: 'named', sourcemap: true },
   logLevel: 'warn',
 });

@@ -53,7 +53,10 @@ export interface WorkItem<Task = unknown> {
   readonly task: Task;
   /** `fn`'s arguments; for a map chunk, the chunk's items (each is one call). */
   readonly args: readonly unknown[];
-  /** A map chunk: call `fn` once per element of `args` and resolve with the array of results. */
+  /**
+   * A map chunk: call `fn` once per element of `args` and resolve with the results in order (an
+   * array, or any array-like: the thread pool answers a chunk of numbers with a Float64Array).
+   */
   readonly chunk: boolean;
   /** The task's AbortSignal, if any (the base cancels or calls `_abort` when it fires). */
   readonly signal: AbortSignal | undefined;

@@ -34,10 +34,12 @@ function sourceOf(iterable: Iterable<unknown>): Source {
       some: (n) => {
         const m = Math.max(0, Math.min(n, array.length - at));
         const items: unknown[] = new Array(m);
-        // (The length is still checked per item: an index getter may shorten the array.)
+        // (The length is still checked per item: an index getter may shorten the array ...)
         let i = 0;
         while (i < m && at < array.length) items[i++] = array[at++];
         if (i < m) items.length = i;
+        // (... or lengthen it: what the array iterator would still give goes in the chunk too.)
+        while (items.length < n && at < array.length) items.push(array[at++]);
         return items;
       },
     };

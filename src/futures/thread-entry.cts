@@ -20,7 +20,10 @@ function load(): RunBatch {
     if (typeof run !== 'function') throw new TypeError('thread-worker.cjs exports no batch runner');
     return run as RunBatch;
   } catch (error) {
-    return () => Promise.resolve({ ms: 0, sent: 0, calls: 0, load: error });
+    // As plain data: anything thrown (undefined, an uncloneable value) reaches the executor.
+    const e = error instanceof Error ? error : undefined;
+    const load = { name: e?.name ?? 'Error', message: e ? e.message : String(error), stack: e?.stack };
+    return () => Promise.resolve({ ms: 0, sent: 0, calls: 0, load });
   }
 }
 

@@ -124,6 +124,14 @@ function cloneThrows(item: WorkItem<TaskRef>): boolean {
   }
 }
 
+// The error of BatchDone.load (plain data, see thread-entry.cts) as an Error again.
+function loadError({ name, message, stack }: NonNullable<BatchDone['load']>): Error {
+  const error = new Error(message);
+  error.name = name;
+  if (stack) error.stack = stack;
+  return error;
+}
+
 function revive(wire: unknown): unknown {
   if (!isWire(wire)) return wire;
   if (wire.name === 'DataCloneError') {
@@ -482,10 +490,14 @@ export class ThreadPoolExecutor extends Executor<TaskFunction | ModuleTask, Task
   #onBatchDone(batch: Batch, done: BatchDone): void {
     this.#inflight--;
     batch.expected = done.sent;
-    if (done.init !== undefined || done.load !== undefined) {
+    if (done.init !== undefined) {
       this.#batches.delete(batch.id);
-      if (done.init !== undefined) this.#breakOnInitializer(revive(done.init));
-      else this.#breakPool("A worker thread could not load nogil's worker code", done.load);
+      this.#breakOnInitializer(revive(done.init));
+      return;
+    }
+    if (done.load !== undefined) {
+      this.#batches.delete(batch.id);
+      this.#breakPool("A worker thread could not load nogil's worker code", loadError(done.load));
       return;
     }
     this.#signalBatches.delete(batch.items[0] as WorkItem<TaskRef>);

@@ -12,8 +12,9 @@
 //   an idle worker: CAS s_i QUEUED -> STOLEN          (from the end of a busy worker's batch)
 //   'message' { __nogilBatch, out } <─────────────  flush outcomes: at the end, before any await,
 //                                                   and from process 'exit' (process.exit())
-//   run() resolves { ms, sent, init? } <─────────  (how long the batch took, how many outcomes,
-//                                                   or why the initializer failed)
+//   run() resolves { ms, sent, calls, init?, load? } <─ (how long the batch took, how many outcomes
+//                                                   and calls, or why the initializer failed, or
+//                                                   why the worker could not load its code)
 //
 // If the worker dies, the slots tell what happened to each task: QUEUED ones never started (run
 // them elsewhere), a RUNNING one is the one that killed it, a FINISHED one's outcome was either
@@ -104,10 +105,10 @@ export interface BatchDone {
   /** The initializer failed (a WireError): the pool is broken. */
   readonly init?: unknown;
   /**
-   * The worker could not load its own code (thread-entry.cts): the error, as structured clone
-   * carries it. The pool is broken (every worker would fail the same way).
+   * The worker could not load its own code (thread-entry.cts): why, as `{ name, message,
+   * stack }`. The pool is broken (every worker would fail the same way).
    */
-  readonly load?: unknown;
+  readonly load?: { readonly name: string; readonly message: string; readonly stack?: string | undefined };
 }
 
 /** `chunk[i]`: a map chunk whose items travel as they are. */
@@ -169,7 +170,9 @@ const MAX_TABLE_ROWS = 16384;
  * tuples with the same bits can be the same array, so rows are hashed by content into a typed
  * array and identity is compared only between equal rows: packing with this check costs ~12 ns
  * per pair, with a Set of the arrays ~28 (a tenth of map's time on the main thread). Many equal but distinct
- * tuples would make the probing quadratic: past MAX_PROBES the answer comes from a Set.
+ * tuples would make the probing quadratic: past MAX_PROBES the answer comes from a Set. (Each
+ * tuple's values are read once, by the packing: an accessor tuple whose values change between
+ * its two places in the chunk is not recognised; documented in docs/futures.md.)
  */
 function repeatsATuple(items: readonly unknown[], data: Float64Array, k: number): boolean {
   const n = items.length;

@@ -1,6 +1,7 @@
 // The piscina worker of ThreadPoolExecutor: runs one batch per piscina task (see
-// thread-protocol.ts for the message flow and the slots). Compiled next to thread-pool.js;
-// piscina imports it as its `filename` and calls the default export for each batch.
+// thread-protocol.ts for the message flow and the slots). Compiled next to thread-pool.js, then
+// bundled with what it imports statically into thread-worker.cjs (scripts/bundle-worker.mjs),
+// which piscina's `filename`, thread-entry.cjs, requires; its default export runs each batch.
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { toWire } from '../internal/errors.js';
 import type { TaskRef } from '../internal/task-ref.js';
@@ -28,7 +29,7 @@ import {
 } from './thread-protocol.js';
 
 const port = parentPort;
-if (!port) throw new Error('nogil/futures thread-worker.js runs only inside a ThreadPoolExecutor worker');
+if (!port) throw new Error('nogil/futures thread-worker.cjs runs only inside a ThreadPoolExecutor worker');
 const init = (workerData as Record<string, InitSpec | undefined> | null)?.[WORKER_DATA_KEY];
 
 // The outcomes of the current batch not posted yet (flat triples, see BatchOutcomes).
@@ -107,8 +108,9 @@ function unresolvable(error: unknown, ref: TaskRef): unknown {
   return error;
 }
 
-// shareable.js is loaded at the first result that is not plain data: one file less in a fresh
-// worker's first import graph (see task-resolve.ts), on the critical path of a pool's cold start.
+// shareable.js (an ES module: the package's one copy of the shared-primitive registry) is loaded
+// at the first result that is not plain data, so that a fresh worker starts no ES module loader
+// on its way to its first result (a pool's cold start).
 type Encode = typeof import('../internal/shareable.js').encodeShared;
 let encodeShared: Encode | undefined;
 async function loadEncode(): Promise<Encode> {
@@ -203,7 +205,12 @@ export default async function runBatch(batch: BatchTask): Promise<BatchDone> {
         calls++;
       }
       if (ok === OUTCOME_NUMBERS || isPlain(value)) pending.push(i, ok, value);
-      else pending.push(i, ok, (encodeShared ?? (await loadEncode()))(value));
+      else {
+        // (Outcomes are posted before every await, this first load of shareable.js included.)
+        if (!encodeShared) flush();
+        const encode = encodeShared ?? (await loadEncode());
+        pending.push(i, ok, encode(value));
+      }
     } catch (error) {
       pending.push(i, OUTCOME_ERROR, toWire(explain(error, ref)));
     }

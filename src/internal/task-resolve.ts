@@ -1,8 +1,8 @@
 // The worker side of task references (see task-ref.ts): turns a TaskRef back into a function.
 // Kept apart from task-ref.ts, which validates targets in the sending thread, so that a worker
-// loads only this (and errors.ts): every module and builtin in a worker's first import graph
-// adds to a fresh pool's time to its first result (in a fresh worker's ES module loader, ~0.4 ms
-// per builtin, and ~1 ms per file).
+// loads only this (and errors.ts): every module and builtin a worker loads before its first task
+// adds to a fresh pool's time to its first result (the thread pool's worker bundles this into one
+// CommonJS file; a process child and a Thread load it as an ES module, ~0.5-1 ms per file).
 import { withCode } from './errors.js';
 import type { TaskRef } from './task-ref.js';
 

@@ -13,9 +13,12 @@ let dir: string;
 beforeAll(() => {
   // Inside the repository's node_modules, so that the copy still resolves piscina.
   dir = mkdtempSync(join(repoRoot, 'node_modules', '.nogil-entry-'));
-  for (const copy of ['throws', 'empty']) cpSync(join(repoRoot, 'dist'), join(dir, copy), { recursive: true });
+  for (const copy of ['throws', 'empty', 'undefined']) {
+    cpSync(join(repoRoot, 'dist'), join(dir, copy), { recursive: true });
+  }
   writeFileSync(join(dir, 'throws', 'futures', 'thread-worker.cjs'), 'throw new Error("worker file is broken");\n');
   writeFileSync(join(dir, 'empty', 'futures', 'thread-worker.cjs'), 'module.exports = {};\n');
+  writeFileSync(join(dir, 'undefined', 'futures', 'thread-worker.cjs'), 'throw undefined;\n');
 });
 
 afterAll(() => {
@@ -23,7 +26,7 @@ afterAll(() => {
 });
 
 describe('ThreadPoolExecutor: a worker that cannot load its code', () => {
-  it.each(['throws', 'empty'])('breaks the pool instead of hanging (a worker file that %s)', async (copy) => {
+  it.each(['throws', 'empty', 'undefined'])('breaks the pool instead of hanging (a worker file: %s)', async (copy) => {
     const futures = pathToFileURL(join(dir, copy, 'futures', 'index.js')).href;
     const result = await runNode(
       `
@@ -40,7 +43,11 @@ describe('ThreadPoolExecutor: a worker that cannot load its code', () => {
     expect(result.signal, result.stderr).toBeNull();
     expect(result.code, result.stderr).toBe(0);
     const [outcomes, after] = result.stdout.trim().split('\n');
-    const why = copy === 'throws' ? 'worker file is broken' : 'thread-worker.cjs exports no batch runner';
+    const why = {
+      throws: 'worker file is broken',
+      empty: 'thread-worker.cjs exports no batch runner',
+      undefined: 'undefined',
+    }[copy];
     expect(JSON.parse(outcomes as string)).toEqual([
       ['rejected', true, why],
       ['rejected', true, why],

@@ -145,6 +145,25 @@ describe.each(kinds)('$name: map results', (kind) => {
     }
   });
 
+  it('an array lengthened by one of its own index getters yields the new items, in the same chunk too', async () => {
+    const executor = create({ maxWorkers: 2 });
+    for (const chunksize of [1, 4, 20]) {
+      const all = items(kind);
+      const source = all.slice(0, 3);
+      const third = source[2];
+      Object.defineProperty(source, 2, {
+        configurable: true,
+        get() {
+          if (source.length === 3) source.push(...all.slice(3));
+          return third;
+        },
+      });
+      expect(await collect(map(executor, kind.mapGcd.fn, source, { chunksize })), `chunksize ${chunksize}`).toEqual(
+        REF,
+      );
+    }
+  });
+
   it('an array that grows while a buffered map pulls from it yields the new items too', async () => {
     const executor = create({ maxWorkers: 2 });
     const source = items(kind).slice(0, 3);
