@@ -242,14 +242,15 @@ describe('ThreadPoolExecutor: abort, cancel and terminateWorkers', () => {
 
   it('terminateWorkers() fails running futures with BrokenThreadPool, cancels pending ones, shuts down', async () => {
     const ex = executor({ maxWorkers: 2 });
-    const started = new Value('i', 0);
+    // One flag each: two workers adding to one Value could lose an update (`+=` is not atomic).
+    const started = [new Value('i', 0), new Value('i', 0)];
     const hold = (v: Value): number => {
-      v.value = (v.value as number) + 1;
+      v.value = 1;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
       return 0;
     };
-    const running = [ex.submit(hold, started), ex.submit(hold, started)];
-    while (started.value < 2) await new Promise((r) => setTimeout(r, 5));
+    const running = started.map((v) => ex.submit(hold, v));
+    while (!started.every((v) => v.value === 1)) await new Promise((r) => setTimeout(r, 5));
     const pending = Array.from({ length: 5 }, (_, i) => ex.submit(double, i));
     const t0 = performance.now();
     await ex.terminateWorkers();
