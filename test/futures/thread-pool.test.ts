@@ -474,14 +474,16 @@ describe('ThreadPoolExecutor: map chunks of numbers (sent packed)', () => {
     expect(seen[0]?.negZero).toEqual([false, true, false]);
   });
 
+  // The task marks its argument; a second call with the same array sees the mark when both
+  // calls got one copy.
+  const markAndRead = (t: number[]) => {
+    const first = t[0];
+    t[0] = -1;
+    return first;
+  };
+
   it('one array twice in a chunk is one copy there, as a clone gives (packed or not)', async () => {
     const ex = executor({ maxWorkers: 1 });
-    // The task marks its argument; the second call sees the mark when both calls got one copy.
-    const markAndRead = (t: number[]) => {
-      const first = t[0];
-      t[0] = -1;
-      return first;
-    };
     for (const k of [2, 17]) {
       const t = Array.from({ length: k }, (_, i) => i + 1);
       expect(await collect(ex.map(markAndRead, [t, t, [...t]], { chunksize: 3 })), `tuples of ${k}`).toEqual([
@@ -492,11 +494,6 @@ describe('ThreadPoolExecutor: map chunks of numbers (sent packed)', () => {
 
   it('a repeat is found anywhere in a chunk, among many equal tuples, and in a chunk of any length', async () => {
     const ex = executor({ maxWorkers: 1 });
-    const markAndRead = (t: number[]) => {
-      const first = t[0];
-      t[0] = -1;
-      return first;
-    };
     // n tuples, each its own array, of distinct contents, of equal contents (the check's worst
     // case) or a mix; one array is placed at 0 and again at `again` (whose call sees the mark).
     type Contents = 'distinct' | 'equal' | 'mixed';
