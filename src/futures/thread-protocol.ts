@@ -169,10 +169,10 @@ const MAX_TABLE_ROWS = 16384;
  * Whether one array appears twice among `items` (their rows already packed into `data`). Only
  * tuples with the same bits can be the same array, so rows are hashed by content into a typed
  * array and identity is compared only between equal rows: packing with this check costs ~12 ns
- * per pair, with a Set of the arrays ~28 (a tenth of map's time on the main thread). Many equal but distinct
- * tuples would make the probing quadratic: past MAX_PROBES the answer comes from a Set. (Each
- * tuple's values are read once, by the packing: an accessor tuple whose values change between
- * its two places in the chunk is not recognised; documented in docs/futures.md.)
+ * per pair, with a Set of the arrays ~28 (a tenth of map's time on the main thread). Many equal
+ * but distinct tuples would make the probing quadratic: past MAX_PROBES the answer comes from a
+ * Set. (Each tuple's values are read once, by the packing: an accessor tuple whose values change
+ * between its two places in the chunk is not recognised; documented in docs/futures.md.)
  */
 function repeatsATuple(items: readonly unknown[], data: Float64Array, k: number): boolean {
   const n = items.length;

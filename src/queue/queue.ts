@@ -41,27 +41,23 @@ const EMPTY_WATCH_MS = 0.02;
 const READ_AHEAD_FILL = 16;
 const READ_AHEAD_WAIT_MS = 0.004;
 
-// (An empty queue is watched by settlesSoon instead; a bounded queue is waited for only up to
-// its maxsize, which a blocked producer cannot pass. A queue full by maxBytes may still cost the
-// 4 µs per take while its producer waits for room.)
+// Whether `count` items (or a shutdown) are queued within `ms`: plain loads, no lock.
+function watchCount(core: QueueCore, count: number, ms: number): boolean {
+  const until = performance.now() + ms;
+  do {
+    for (let i = 0; i < 32; i++) if (core.qsize() >= count || core.isShutdown) return true;
+  } while (performance.now() < until);
+  return false;
+}
+
+// (An empty queue is watched for EMPTY_WATCH_MS instead; a bounded queue is waited for only up
+// to its maxsize, which a blocked producer cannot pass. A queue full by maxBytes may still cost
+// the 4 µs per take while its producer waits for room.)
 function fillUp(core: QueueCore): void {
   const maxsize = core.maxsize;
   const fill = maxsize > 0 ? Math.min(READ_AHEAD_FILL, maxsize) : READ_AHEAD_FILL;
   const queued = core.qsize();
-  if (queued === 0 || queued >= fill) return;
-  const until = performance.now() + READ_AHEAD_WAIT_MS;
-  do {
-    for (let i = 0; i < 32; i++) if (core.qsize() >= fill || core.isShutdown) return;
-  } while (performance.now() < until);
-}
-
-// Whether an item (or a shutdown) arrives within EMPTY_WATCH_MS: plain loads, no lock.
-function settlesSoon(core: QueueCore): boolean {
-  const until = performance.now() + EMPTY_WATCH_MS;
-  do {
-    for (let i = 0; i < 64; i++) if (core.qsize() > 0 || core.isShutdown) return true;
-  } while (performance.now() < until);
-  return false;
+  if (queued > 0 && queued < fill) watchCount(core, fill, READ_AHEAD_WAIT_MS);
 }
 const RESOLVED = Promise.resolve();
 let reviving: QueueCore | undefined;
@@ -318,7 +314,8 @@ export class Queue<T = unknown> {
             if (batch > 1) fillUp(core);
             ahead = core.doneAndTake(done, batch);
             at = 0;
-            if (ahead.length === 0 && batch > 1 && settlesSoon(core)) ahead = core.doneAndTake(0, batch);
+            if (ahead.length === 0 && batch > 1 && watchCount(core, 1, EMPTY_WATCH_MS))
+              ahead = core.doneAndTake(0, batch);
           }
           const value = at < ahead.length ? (core.decode(ahead[at++]!) as T) : await this.get();
           yielded = true;
